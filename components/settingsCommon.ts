@@ -1,0 +1,71 @@
+import { z } from "zod";
+
+/**
+ * Zod building blocks shared by the per-service settings schemas. Pure: no Pulumi.
+ * Every error message says what is allowed, because it is shown to an operator next to the config key.
+ */
+
+export const port = z
+  .number({ error: "must be a TCP port number (1-65535)" })
+  .int({ error: "must be a whole TCP port number (1-65535)" })
+  .min(1, { error: "must be a TCP port number (1-65535)" })
+  .max(65535, { error: "must be a TCP port number (1-65535)" });
+
+/** A dotted version like 18, 18.1 or 9.0.1. */
+export const version = z
+  .string({ error: 'must be a version string such as "18.1"' })
+  .regex(/^\d+(\.\d+){0,2}$/, { error: 'must be a version such as "18", "18.1" or "9.0.1" (digits and dots only)' });
+
+/** Major version of a dotted version string. */
+export function majorOf(v: string): number {
+  return Number(v.split(".")[0]);
+}
+
+/**
+ * A container image reference. Whether a tag is acceptable or a digest is required is a stack-level
+ * rule (air-gapped stacks require `@sha256:` digests from the mirror), enforced in profiles/config.ts.
+ */
+export const imageRef = z
+  .string({ error: "must be an image reference such as registry.local/postgres@sha256:<64 hex>" })
+  .regex(/^[a-z0-9]([a-z0-9._\-/:]*[a-z0-9])?(@sha256:[a-f0-9]{64})?$/, {
+    error: "must be an image reference: [registry/]repository[:tag][@sha256:<64 hex digits>], lowercase",
+  });
+
+export const DIGEST_PATTERN = /@sha256:[a-f0-9]{64}$/;
+
+/** Secret strings: fields with these names must come from `pulumi config set --secret` (checked by loadConfig). */
+export const secretString = z.string({ error: "must be a string (set it with `pulumi config set --secret`)" }).min(1, {
+  error: "must not be empty",
+});
+
+/** Memory sizes in Valkey/Kubernetes style: 512mb, 2gb, 1Gi. */
+export const memorySize = z
+  .string({ error: 'must be a size such as "512mb" or "2gb"' })
+  .regex(/^\d+(b|kb|mb|gb|k|m|g)$/i, { error: 'must be a size such as "512mb" or "2gb" (bytes, kb, mb or gb)' });
+
+/** Kubernetes storage quantities: 10Gi, 500Mi. */
+export const storageQuantity = z
+  .string({ error: 'must be a Kubernetes quantity such as "10Gi"' })
+  .regex(/^\d+(Ki|Mi|Gi|Ti)$/, { error: 'must be a Kubernetes quantity such as "10Gi" or "500Mi"' });
+
+/**
+ * Where a Helm chart comes from, so air-gapped clusters work: a repository URL, an `oci://` mirror,
+ * or a vendored `.tgz` file path. Exactly one of repository or path.
+ */
+export const chartSource = z
+  .strictObject({
+    /** `https://…` repository or `oci://registry/path` (then chart is appended by Helm). */
+    repository: z.string().optional(),
+    /** Chart name within the repository. */
+    chart: z.string().min(1),
+    /** Exact chart version (no ranges: previews must be reproducible). */
+    version: z.string().regex(/^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/, {
+      error: 'must be an exact chart version such as "0.7.0" (no ranges)',
+    }),
+    /** A vendored chart archive (path relative to the project), used instead of repository. */
+    path: z.string().optional(),
+  })
+  .refine((c) => (c.repository === undefined) !== (c.path === undefined), {
+    error: "set exactly one of repository (https:// or oci://) or path (a vendored .tgz)",
+  });
+export type ChartSource = z.infer<typeof chartSource>;

@@ -1,0 +1,31 @@
+import type { FakeInvokeTable, FakeOutputTable } from "./types";
+
+/** Outputs of resources several areas use: random credentials, Docker and Kubernetes plumbing. */
+export const coreFakeOutputs: FakeOutputTable = {
+  "random:index/randomPassword:RandomPassword": (name, inputs) => ({
+    // Deterministic, recognisable, long enough for any validator; never a real credential.
+    result: `fake-password-${name}-${"x".repeat(Number(inputs["length"] ?? 32))}`.slice(
+      0,
+      Number(inputs["length"] ?? 32) + 40,
+    ),
+    bcryptHash: `$2a$10$fake.${name}`,
+  }),
+  "random:index/randomString:RandomString": (name, inputs) => ({
+    result: `fake${name.replace(/[^a-z0-9]/gi, "")}`.toLowerCase().slice(0, Number(inputs["length"] ?? 16)),
+  }),
+  "docker:index/network:Network": (name) => ({ name: `${name}` }),
+  "docker:index/volume:Volume": (name, inputs) => ({
+    name: inputs["name"] ?? name,
+    mountpoint: `/var/lib/docker/volumes/${name}/_data`,
+  }),
+  "docker:index/remoteImage:RemoteImage": (_name, inputs) => ({
+    imageId: `sha256:${"0".repeat(64)}`,
+    repoDigest: inputs["name"],
+  }),
+  "docker:index/container:Container": (name) => ({ hostname: name, exitCode: 0 }),
+  "kubernetes:core/v1:Namespace": (name, inputs) => ({
+    metadata: { ...(inputs["metadata"] as object), name: (inputs["metadata"] as { name?: string })?.name ?? name },
+  }),
+};
+
+export const coreFakeInvokes: FakeInvokeTable = {};

@@ -1,0 +1,50 @@
+import * as pulumi from "@pulumi/pulumi";
+import { recorder } from "./mocks";
+import { settle, type RecordedResource } from "./recorder";
+
+export { recorder } from "./mocks";
+export { isSecret, redactSecrets, unwrapSecrets, type RecordedResource } from "./recorder";
+
+/** Clears what earlier tests recorded. */
+export function resetRecorder(): void {
+  recorder.reset();
+}
+
+/** Waits for every pending registration, then returns all records. */
+export async function settled(): Promise<RecordedResource[]> {
+  await settle(recorder);
+  return [...recorder.resources];
+}
+
+export function resourcesOfType(type: string): RecordedResource[] {
+  return recorder.resources.filter((r) => r.type === type);
+}
+
+/** The one resource of a type whose logical name matches; fails with the names that do exist. */
+export function findResource(type: string, name: string | RegExp): RecordedResource {
+  const matches = resourcesOfType(type).filter((r) => (typeof name === "string" ? r.name === name : name.test(r.name)));
+  if (matches.length !== 1) {
+    const names = resourcesOfType(type).map((r) => r.name);
+    throw new Error(
+      `expected exactly one ${type} named ${String(name)}, found ${matches.length}; have: ${names.join(", ")}`,
+    );
+  }
+  return matches[0];
+}
+
+/** Mocks do not reject duplicate URNs the way the engine does, so tests check it themselves. */
+export function assertUniqueUrns(resources: RecordedResource[] = recorder.resources): void {
+  const seen = new Set<string>();
+  const duplicates = resources.map((r) => r.urn).filter((urn) => (seen.has(urn) ? true : (seen.add(urn), false)));
+  if (duplicates.length > 0) throw new Error(`duplicate URNs: ${duplicates.join(", ")}`);
+}
+
+/** Resolves an Output under mocks (including secret ones) to its plain value. */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply((v) => resolve(v)));
+}
+
+/** Whether an Output is marked secret. */
+export function isSecretOutput(output: pulumi.Output<unknown>): Promise<boolean> {
+  return pulumi.isSecret(output);
+}
