@@ -1,37 +1,241 @@
+import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { imageRef, port, version } from "../settingsCommon";
+import { SERVICES } from "../catalog";
+import { chartSource, imageRef, port, secretString, storageQuantity, version } from "../settingsCommon";
 
-/** `stellaops-infra:postgres`: platform-independent PostgreSQL settings. Every field has a default. */
+/**
+ * PostgreSQL settings: `stellaops-infra:postgres` (the layout, every platform) and the platform blocks
+ * `docker.postgres`, `kubernetes.postgres`, `aws.postgres`, `external.postgres`. Pure: no Pulumi.
+ * Every field has a default except an existing server's host and admin password.
+ */
+
+const IDENTIFIER_RULE =
+  "must be a lowercase PostgreSQL identifier: letters a-z, digits and _, starting with a letter or _, at most 63 characters";
+
+export const pgIdentifier = z
+  .string({ error: IDENTIFIER_RULE })
+  .regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: IDENTIFIER_RULE });
+
+const SERVICE_IDS = SERVICES.map((s) => s.id) as [string, ...string[]];
+const serviceId = z.enum(SERVICE_IDS, { error: `must be a StellaOps service id, one of: ${SERVICE_IDS.join(", ")}` });
+
+const connectionLimit = z
+  .number({ error: "must be a whole number of connections, or -1 for no limit" })
+  .int({ error: "must be a whole number of connections, or -1 for no limit" })
+  .min(-1, { error: "must be -1 (no limit) or a number of connections (0 or more)" });
+
+const statementTimeoutMs = z
+  .number({ error: "must be a whole number of milliseconds (0 = no timeout)" })
+  .int({ error: "must be a whole number of milliseconds (0 = no timeout)" })
+  .min(0, { error: "must be 0 (no timeout) or a positive number of milliseconds" });
+
+const flag = z.boolean({ error: "must be true or false" });
+
+/** What every service role gets unless `serviceOverrides.<service>` says otherwise. */
+const roleDefaults = z.strictObject({
+  /** Concurrent connections per role; -1 = limited only by the server's max_connections. */
+  connectionLimit: connectionLimit.default(-1),
+  /** Role-level statement_timeout in ms; 0 leaves it unset (services run their migrations under it too). */
+  statementTimeoutMs: statementTimeoutMs.default(0),
+  /** CREATEROLE (Authority's migrations may create roles themselves): off unless a service asks for it. */
+  createRole: flag.default(false),
+  /** TEMPORARY on the database (temp tables, e.g. for bulk COPY merges). */
+  temporaryTables: flag.default(true),
+});
+
+const serviceOverride = z.strictObject({
+  connectionLimit: connectionLimit.optional(),
+  statementTimeoutMs: statementTimeoutMs.optional(),
+  createRole: flag.optional(),
+  temporaryTables: flag.optional(),
+  /** search_path for the role; default: its schemas, their `_app` helpers, then public. */
+  searchPath: z.array(pgIdentifier).min(1, { error: "must list at least one schema" }).optional(),
+});
+
 export const postgresSettings = z.strictObject({
   /** PostgreSQL major.minor; StellaOps's 2026 reference stack runs 18.1, supported floor 16. */
   version: version.default("18.1"),
   /** Main database holding one schema per service. */
-  database: z
+  database: pgIdentifier.default("stellaops"),
+  /**
+   * Services that live in a database of their own instead of `database`, e.g. `{ authority: "stellaops_authority" }`
+   * (StellaOps's compose supports a dedicated Authority database).
+   */
+  serviceDatabases: z.partialRecord(serviceId, pgIdentifier).default({}),
+  /** Login role name per service; `{service}` is the service id with `-` replaced by `_`. */
+  roleNamePattern: z
+    .string({ error: 'must be a role name pattern containing {service}, e.g. "stellaops_{service}"' })
+    .regex(/^([a-z_][a-z0-9_]*)?\{service\}[a-z0-9_]*$/, {
+      error: 'must contain {service} once, with only a-z, 0-9 and _ around it, e.g. "stellaops_{service}"',
+    })
+    .default("stellaops_{service}"),
+  roleDefaults: roleDefaults.prefault({}),
+  /** Per-service role settings: connectionLimit, statementTimeoutMs, createRole, temporaryTables, searchPath. */
+  serviceOverrides: z.partialRecord(serviceId, serviceOverride).default({}),
+  /**
+   * Explicit cross-service read access: `{ service: "notify", schema: "scheduler" }` lets notify's role read
+   * (SELECT, nothing else) every table in scheduler, including tables created later. Nothing else crosses.
+   */
+  readGrants: z.array(z.strictObject({ service: serviceId, schema: pgIdentifier })).default([]),
+  /** Further schemas owned by a service (each with its `_app` helper schema too). */
+  extraSchemas: z.array(z.strictObject({ service: serviceId, schema: pgIdentifier })).default([]),
+  /** Extensions created by the admin, e.g. `{ name: "pgcrypto" }`; database defaults to `database`. */
+  extensions: z
+    .array(
+      z.strictObject({
+        name: z.string().regex(/^[a-z0-9_-]{1,63}$/, { error: 'must be an extension name such as "pgcrypto"' }),
+        schema: pgIdentifier.default("public"),
+        database: pgIdentifier.optional(),
+      }),
+    )
+    .default([]),
+  /** LC_COLLATE / LC_CTYPE for new databases; the server's default locale when absent. */
+  locale: z
     .string()
-    .regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: "must be a lowercase PostgreSQL identifier" })
-    .default("stellaops"),
+    .regex(/^[A-Za-z0-9_.@-]{1,64}$/, { error: 'must be a locale name such as "C.UTF-8" or "en_US.UTF-8"' })
+    .optional(),
 });
 export type PostgresSettings = z.infer<typeof postgresSettings>;
 
+const sharedBuffers = z
+  .string({ error: 'must be a PostgreSQL memory size such as "256MB"' })
+  .regex(/^\d+(kB|MB|GB|TB)$/, { error: 'must be a PostgreSQL memory size such as "256MB" or "2GB" (kB, MB, GB, TB)' });
+
+const maxConnections = z
+  .number({ error: "must be a whole number of connections (10-10000)" })
+  .int({ error: "must be a whole number of connections (10-10000)" })
+  .min(10, { error: "must be at least 10" })
+  .max(10000, { error: "must be at most 10000" });
+
+const k8sName = (max: number) =>
+  z.string().regex(new RegExp(`^[a-z]([-a-z0-9]{0,${max - 2}}[a-z0-9])?$`), {
+    error: `must be a Kubernetes name: lowercase letters, digits and -, at most ${max} characters`,
+  });
+
 /** `stellaops-infra:docker.postgres` */
 export const postgresDockerSettings = z.strictObject({
+  /** Pinned image; digest-pinned from the mirror on sealed stacks. Keep its major equal to postgres.version's. */
   image: imageRef.default("postgres:18.1"),
+  /** Host port, published on the platform's bindAddress. */
   hostPort: port.default(5432),
+  maxConnections: maxConnections.default(200),
+  sharedBuffers: sharedBuffers.default("256MB"),
+  /** /dev/shm size in MB (parallel query workers use it; Docker's default 64 MB is small). */
+  shmSizeMb: z.number().int().min(64, { error: "must be at least 64 (MB)" }).default(256),
 });
+export type PostgresDockerSettings = z.infer<typeof postgresDockerSettings>;
 
 /** `stellaops-infra:kubernetes.postgres` */
 export const postgresKubernetesSettings = z.strictObject({
+  /** CloudNativePG operand image (pinned); also runs the layout Job's psql unless layoutJobImage is set. */
   imageName: imageRef.default("ghcr.io/cloudnative-pg/postgresql:18.1"),
-  instances: z.number().int().min(1).max(9).default(1),
+  instances: z.number().int().min(1).max(9, { error: "must be 1-9 instances" }).default(1),
+  /** Name of the CloudNativePG Cluster (and prefix of its Services `<name>-rw`, Secrets and the layout Job). */
+  clusterName: k8sName(40).default("stellaops-postgres"),
+  storageSize: storageQuantity.default("20Gi"),
+  /** Storage class for the data volumes; the platform's storageClass (then the cluster default) when absent. */
+  storageClass: z.string().min(1).optional(),
+  maxConnections: maxConnections.default(200),
+  sharedBuffers: sharedBuffers.default("256MB"),
+  /** Install the CloudNativePG operator from its Helm chart (off when the cluster already runs it). */
+  operator: z
+    .strictObject({
+      install: flag.default(false),
+      chartSource: chartSource.default({
+        repository: "https://cloudnative-pg.github.io/charts",
+        chart: "cloudnative-pg",
+        version: "0.27.0",
+      }),
+      namespace: k8sName(63).default("cnpg-system"),
+      /** Extra chart values, e.g. the operator image from a mirror. */
+      values: z.record(z.string(), z.unknown()).default({}),
+    })
+    .prefault({}),
+  /** Image with psql for the layout Job; defaults to imageName. */
+  layoutJobImage: imageRef.optional(),
+  /** Bound on the layout Job: retries and wall-clock seconds. */
+  layoutJobBackoffLimit: z.number().int().min(0).max(20).default(4),
+  layoutJobDeadlineSeconds: z.number().int().min(30).default(900),
 });
+export type PostgresKubernetesSettings = z.infer<typeof postgresKubernetesSettings>;
 
 /** `stellaops-infra:aws.postgres` */
 export const postgresAwsSettings = z.strictObject({
-  instanceClass: z.string().default("db.t4g.medium"),
+  /** RDS instance identifier; `<namePrefix>-postgres` when absent. Changing it replaces the instance. */
+  identifier: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,62}$/, { error: "must be an RDS identifier: lowercase letters, digits and -" })
+    .optional(),
+  instanceClass: z
+    .string()
+    .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: 'must be an RDS class such as "db.t4g.medium"' })
+    .default("db.t4g.medium"),
+  allocatedStorageGb: z.number().int().min(20, { error: "must be at least 20 (GB)" }).default(50),
+  /** Storage autoscaling ceiling in GB; 0 turns autoscaling off. */
+  maxAllocatedStorageGb: z.number().int().min(0).default(200),
+  storageType: z.enum(["gp3", "gp2", "io1", "io2"], { error: "must be gp3, gp2, io1 or io2" }).default("gp3"),
+  multiAz: flag.default(true),
+  /** Days of automated backups (point-in-time recovery); StellaOps documents 30. */
+  backupRetentionDays: z
+    .number()
+    .int()
+    .min(1, { error: "must be 1-35 days" })
+    .max(35, { error: "must be 1-35 days" })
+    .default(30),
+  deletionProtection: flag.default(true),
+  /** Take a final snapshot when the instance is deleted. */
+  skipFinalSnapshot: flag.default(false),
+  /** Name of that final snapshot; `<identifier>-final` when absent. */
+  finalSnapshotIdentifier: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,254}$/)
+    .optional(),
+  masterUsername: pgIdentifier.default("stellaops_admin"),
+  /** When on, engineVersion is the major only and RDS applies minor upgrades in the maintenance window. */
+  autoMinorVersionUpgrade: flag.default(true),
+  /** Apply modifications now instead of in the next maintenance window. */
+  applyImmediately: flag.default(false),
+  performanceInsights: flag.default(false),
+  backupWindow: z
+    .string()
+    .regex(/^\d\d:\d\d-\d\d:\d\d$/, { error: 'must be "hh:mm-hh:mm" (UTC)' })
+    .optional(),
+  maintenanceWindow: z
+    .string()
+    .regex(/^[a-z]{3}:\d\d:\d\d-[a-z]{3}:\d\d:\d\d$/, {
+      error: 'must be "ddd:hh:mm-ddd:hh:mm" (UTC), e.g. "sun:03:00-sun:04:00"',
+    })
+    .optional(),
+  /** rds.force_ssl=1: clients must use TLS. */
+  forceSsl: flag.default(true),
+  /** Further parameter-group parameters (applied at the next reboot), e.g. `{ "log_min_duration_statement": "2000" }`. */
+  parameters: z.record(z.string().regex(/^[a-z_.]+$/, { error: "must be a parameter name" }), z.string()).default({}),
+  cloudwatchLogsExports: z
+    .array(z.enum(["postgresql", "upgrade", "iam-db-auth-error"]))
+    .default(["postgresql", "upgrade"]),
+  port: port.default(5432),
+  /** Where this program's PostgreSQL provider reaches RDS (a tunnel or bastion); the RDS endpoint when absent. */
+  adminHost: z.string().min(1).optional(),
+  adminPort: port.optional(),
 });
+export type PostgresAwsSettings = z.infer<typeof postgresAwsSettings>;
 
 /** `stellaops-infra:external.postgres`: an existing server. */
 export const postgresExternalSettings = z.strictObject({
-  host: z.string().min(1),
+  host: z.string({ error: "required: the existing server's host name" }).min(1, { error: "must not be empty" }),
   port: port.default(5432),
+  adminUsername: z.string().min(1).default("postgres"),
+  adminPassword: secretString,
+  /** Connect with TLS (sslmode=require; `SSL Mode=Require` in the services' connection strings). */
+  tls: flag.default(true),
+  /** Whether adminUsername is a real superuser; leave false for managed servers (RDS, Cloud SQL, Azure). */
+  adminIsSuperuser: flag.default(false),
+  /** Where this program reaches the server, when that differs from where the services do (a tunnel). */
+  adminHost: z.string().min(1).optional(),
+  adminPort: port.optional(),
 });
+
+/** The external block as the components receive it: the config loader hands secrets over as Outputs. */
+export type PostgresExternalSettings = Omit<z.infer<typeof postgresExternalSettings>, "adminPassword"> & {
+  readonly adminPassword: pulumi.Input<string>;
+};

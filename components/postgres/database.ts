@@ -1,0 +1,189 @@
+import * as postgresql from "@pulumi/postgresql";
+import * as pulumi from "@pulumi/pulumi";
+import { statefulResourceOptions, type StatefulOptions } from "../contract";
+import { serviceConnection, type PostgresServiceConnection } from "./connection";
+import { buildLayout, type PostgresLayout } from "./layout";
+import { rolePasswords } from "./passwords";
+import type { PostgresServer } from "./server";
+import type { PostgresSettings } from "./settings";
+
+export interface PostgresDatabaseArgs {
+  /** The server to lay out (any platform); only its readyResources are waited on. */
+  readonly server: PostgresServer;
+  readonly settings: PostgresSettings;
+  /** Optional StellaOps services enabled in the stack config (`services.optional`). */
+  readonly optionalServices: readonly string[];
+  /** The platform's protect/retainOnDelete for the databases and schemas. */
+  readonly stateful: StatefulOptions;
+}
+
+/**
+ * The layout rendered as @pulumi/postgresql resources through an explicit provider on the server's admin endpoint:
+ * databases, one LOGIN role per service owning its schemas, CONNECT only for those roles, the read grants config
+ * asks for, extensions. Everything waits for the server's readyResources and for nothing else.
+ */
+export class PostgresDatabase extends pulumi.ComponentResource {
+  public readonly layout: PostgresLayout;
+  public readonly provider: postgresql.Provider;
+  public readonly databases: Record<string, postgresql.Database>;
+  public readonly roles: Record<string, postgresql.Role>;
+  public readonly schemas: Record<string, postgresql.Schema>;
+  /** Per StellaOps service id: host, port, database, username, password (secret), connectionString (secret). */
+  public readonly connections: Record<string, PostgresServiceConnection>;
+
+  constructor(name: string, args: PostgresDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("stellaops:postgres:Database", name, {}, opts);
+    const layout = buildLayout(args.settings, args.optionalServices);
+    this.layout = layout;
+    const { server } = args;
+    const ready = server.readyResources;
+
+    this.provider = new postgresql.Provider(
+      `${name}-provider`,
+      {
+        host: server.adminEndpoint.host,
+        port: server.adminEndpoint.port,
+        username: server.admin.username,
+        password: pulumi.secret(server.admin.password),
+        database: "postgres",
+        sslmode: server.tls.apply((tls) => (tls ? "require" : "disable")),
+        // RDS and other managed servers have no real superuser; the provider then avoids superuser-only paths.
+        superuser: server.adminIsSuperuser,
+        expectedVersion: args.settings.version,
+        connectTimeout: 30,
+      },
+      { parent: this, dependsOn: ready },
+    );
+    const on: pulumi.CustomResourceOptions = { parent: this, provider: this.provider, dependsOn: ready };
+    const stateful = { ...on, ...statefulResourceOptions(args.stateful) };
+
+    const passwords = rolePasswords(name, layout, { parent: this });
+
+    this.roles = Object.fromEntries(
+      layout.roles.map((role) => [
+        role.service,
+        new postgresql.Role(
+          `${name}-role-${role.service}`,
+          {
+            name: role.name,
+            login: true,
+            password: pulumi.secret(passwords[role.service].result),
+            connectionLimit: role.connectionLimit,
+            statementTimeout: role.statementTimeoutMs,
+            searchPaths: [...role.searchPath],
+            createRole: role.createRole,
+            createDatabase: false,
+            superuser: false,
+            replication: false,
+            bypassRowLevelSecurity: false,
+            inherit: true,
+          },
+          on,
+        ),
+      ]),
+    );
+    const roleName = (name: string): pulumi.Output<string> => {
+      const role = layout.roles.find((r) => r.name === name);
+      return this.roles[role?.service as string].name;
+    };
+
+    // The main database's logical name does not carry its name, so renaming it (postgres.database) is an update.
+    this.databases = Object.fromEntries(
+      layout.databases.map((db, i) => [
+        db.name,
+        new postgresql.Database(
+          i === 0 ? `${name}-database` : `${name}-database-${db.name}`,
+          {
+            name: db.name,
+            template: "template0",
+            encoding: layout.encoding,
+            ...(layout.locale ? { lcCollate: layout.locale, lcCtype: layout.locale } : {}),
+          },
+          stateful,
+        ),
+      ]),
+    );
+    const dbName = (db: string) => this.databases[db].name;
+
+    for (const db of layout.databases) {
+      new postgresql.Grant(
+        `${name}-revoke-public-${db.name}`,
+        { database: dbName(db.name), objectType: "database", role: "public", privileges: [] },
+        on,
+      );
+      new postgresql.Grant(
+        `${name}-public-schema-${db.name}`,
+        { database: dbName(db.name), schema: "public", objectType: "schema", role: "public", privileges: ["USAGE"] },
+        on,
+      );
+    }
+    for (const role of layout.roles) {
+      new postgresql.Grant(
+        `${name}-connect-${role.service}`,
+        {
+          database: dbName(role.database),
+          objectType: "database",
+          role: this.roles[role.service].name,
+          privileges: role.temporaryTables ? ["CONNECT", "TEMPORARY"] : ["CONNECT"],
+        },
+        on,
+      );
+    }
+
+    this.schemas = Object.fromEntries(
+      layout.schemas.map((schema) => [
+        schema.name,
+        new postgresql.Schema(
+          `${name}-schema-${schema.name}`,
+          { name: schema.name, database: dbName(schema.database), owner: roleName(schema.owner), dropCascade: false },
+          stateful,
+        ),
+      ]),
+    );
+
+    for (const grant of layout.readGrants) {
+      const base = `${name}-read-${grant.service}-${grant.schema}`;
+      const schemaOn = { ...on, dependsOn: [...ready, this.schemas[grant.schema]] };
+      const common = {
+        database: dbName(grant.database),
+        schema: this.schemas[grant.schema].name,
+        role: roleName(grant.role),
+      };
+      new postgresql.Grant(`${base}-usage`, { ...common, objectType: "schema", privileges: ["USAGE"] }, schemaOn);
+      new postgresql.Grant(
+        `${base}-tables`,
+        { ...common, objectType: "table", objects: [], privileges: ["SELECT"] },
+        schemaOn,
+      );
+      new postgresql.DefaultPrivileges(
+        `${base}-future-tables`,
+        { ...common, owner: roleName(grant.owner), objectType: "table", privileges: ["SELECT"] },
+        schemaOn,
+      );
+    }
+
+    for (const ext of layout.extensions) {
+      const inSchema = this.schemas[ext.schema];
+      new postgresql.Extension(
+        `${name}-extension-${ext.database}-${ext.name}`,
+        { name: ext.name, database: dbName(ext.database), schema: inSchema ? inSchema.name : ext.schema },
+        on,
+      );
+    }
+
+    this.connections = Object.fromEntries(
+      layout.roles.map((role) => [
+        role.service,
+        serviceConnection({
+          endpoint: server.endpoint,
+          tls: server.tls,
+          database: dbName(role.database),
+          username: this.roles[role.service].name,
+          password: passwords[role.service].result,
+        }),
+      ]),
+    );
+
+    this.registerOutputs({ connections: this.connections });
+  }
+}

@@ -1,0 +1,118 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { statefulResourceOptions, type ServerEndpoint, type AdminCredentials } from "../contract";
+import { dockerImage } from "../docker/image";
+import type { DockerPlatform } from "../platform";
+import { majorOf } from "../settingsCommon";
+import { POSTGRES_PORT, type PostgresServer } from "./server";
+import type { PostgresDockerSettings, PostgresSettings } from "./settings";
+
+export interface PostgresDockerServerArgs {
+  readonly platform: DockerPlatform;
+  /** `stellaops-infra:postgres` (the version decides where the data directory lives). */
+  readonly settings: PostgresSettings;
+  /** `stellaops-infra:docker.postgres` */
+  readonly docker: PostgresDockerSettings;
+}
+
+/**
+ * Where the official image keeps its data. From 18 on the image declares `/var/lib/postgresql` as its volume and
+ * puts PGDATA in a major-versioned directory below it (so pg_upgrade --link can work in place); before 18 the
+ * volume is `/var/lib/postgresql/data`. Mounting anywhere else would leave the data in an anonymous volume.
+ */
+export function dockerDataMountPath(postgresVersion: string): string {
+  return majorOf(postgresVersion) >= 18 ? "/var/lib/postgresql" : "/var/lib/postgresql/data";
+}
+
+/** Server settings passed as `postgres -c key=value` arguments. */
+export function dockerServerCommand(settings: PostgresDockerSettings): string[] {
+  return [
+    "postgres",
+    "-c",
+    `max_connections=${settings.maxConnections}`,
+    "-c",
+    `shared_buffers=${settings.sharedBuffers}`,
+  ];
+}
+
+/**
+ * PostgreSQL in one container on the platform network: a pinned image, a named volume that outlives the container,
+ * a generated superuser password, and a healthcheck Pulumi waits on before anything uses the server.
+ */
+export class PostgresDockerServer extends pulumi.ComponentResource implements PostgresServer {
+  public readonly endpoint: ServerEndpoint;
+  public readonly adminEndpoint: ServerEndpoint;
+  public readonly admin: AdminCredentials;
+  public readonly tls: pulumi.Output<boolean>;
+  public readonly readyResources: pulumi.Resource[];
+  public readonly adminIsSuperuser = true;
+  public readonly container: docker.Container;
+  public readonly volume: docker.Volume;
+
+  constructor(name: string, args: PostgresDockerServerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("stellaops:postgres:DockerServer", name, {}, opts);
+    const { platform, settings } = args;
+    const dockerSettings = args.docker;
+    const on = { parent: this, provider: platform.provider };
+    const containerName = `${platform.namePrefix}-postgres`;
+
+    const image = dockerImage(`${name}-image`, dockerSettings.image, platform, this);
+    const superuserPassword = new random.RandomPassword(
+      `${name}-superuser-password`,
+      { length: 32, special: false },
+      { parent: this },
+    );
+
+    // Only the name: no labels or options derived from other settings, so no harmless edit can replace it.
+    this.volume = new docker.Volume(
+      `${name}-data`,
+      { name: `${platform.namePrefix}-postgres-data`, driver: "local" },
+      { ...on, ...statefulResourceOptions(platform.stateful) },
+    );
+
+    const password = pulumi.secret(superuserPassword.result);
+    this.container = new docker.Container(
+      `${name}-server`,
+      {
+        name: containerName,
+        image: image.imageId,
+        // The image sets host connections to scram-sha-256 when a password is given; the socket stays `trust`
+        // inside the container (only `docker exec` reaches it, which needs Docker access anyway).
+        envs: pulumi.secret(password.apply((pw) => ["POSTGRES_USER=postgres", `POSTGRES_PASSWORD=${pw}`])),
+        command: dockerServerCommand(dockerSettings),
+        volumes: [{ volumeName: this.volume.name, containerPath: dockerDataMountPath(settings.version) }],
+        networksAdvanced: [{ name: platform.network.name, aliases: ["postgres"] }],
+        ports: [
+          { internal: POSTGRES_PORT, external: dockerSettings.hostPort, ip: platform.bindAddress, protocol: "tcp" },
+        ],
+        // Over TCP on purpose: during first-start initialisation the entrypoint's temporary server listens on
+        // the socket only, so this does not report healthy before the real server is up.
+        healthcheck: {
+          tests: ["CMD-SHELL", "pg_isready -h 127.0.0.1 -p 5432 -U postgres -d postgres"],
+          interval: "5s",
+          timeout: "5s",
+          retries: 30,
+          startPeriod: "30s",
+        },
+        wait: true,
+        waitTimeout: 300,
+        restart: "unless-stopped",
+        shmSize: dockerSettings.shmSizeMb,
+        // PostgreSQL's fast shutdown; give it time to checkpoint before Docker kills it.
+        stopSignal: "SIGINT",
+        stopTimeout: 60,
+        labels: Object.entries(platform.labels).map(([label, value]) => ({ label, value })),
+      },
+      { ...on, dependsOn: [this.volume] },
+    );
+
+    this.endpoint = { host: this.container.name, port: pulumi.output(POSTGRES_PORT) };
+    this.adminEndpoint = { host: pulumi.output(platform.adminAddress), port: pulumi.output(dockerSettings.hostPort) };
+    this.admin = { username: pulumi.output("postgres"), password };
+    this.tls = pulumi.output(false);
+    this.readyResources = [this.container];
+
+    this.registerOutputs({ endpoint: this.endpoint, adminEndpoint: this.adminEndpoint, tls: this.tls });
+  }
+}

@@ -1,0 +1,135 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { statefulResourceOptions, type AdminCredentials, type ServerEndpoint } from "../contract";
+import { helmChartArgs, type KubernetesPlatform } from "../platform";
+import { POSTGRES_PORT, type PostgresServer } from "./server";
+import type { PostgresKubernetesSettings } from "./settings";
+
+export interface PostgresKubernetesServerArgs {
+  readonly platform: KubernetesPlatform;
+  /** `stellaops-infra:kubernetes.postgres` */
+  readonly kubernetes: PostgresKubernetesSettings;
+}
+
+/** The CloudNativePG Cluster spec, by concern, so a change to one never touches another (storage in particular). */
+export function cnpgClusterSpec(
+  settings: PostgresKubernetesSettings,
+  platform: KubernetesPlatform,
+  superuserSecret: string,
+) {
+  const storageClass = settings.storageClass ?? platform.storageClass;
+  return {
+    instances: settings.instances,
+    imageName: settings.imageName,
+    ...(platform.imagePullSecrets.length > 0
+      ? { imagePullSecrets: platform.imagePullSecrets.map((name) => ({ name })) }
+      : {}),
+    // The layout Job logs in as postgres with this password; CloudNativePG leaves superuser access off otherwise.
+    enableSuperuserAccess: true,
+    superuserSecret: { name: superuserSecret },
+    storage: { size: settings.storageSize, ...(storageClass ? { storageClass } : {}) },
+    postgresql: {
+      parameters: { max_connections: String(settings.maxConnections), shared_buffers: settings.sharedBuffers },
+    },
+  };
+}
+
+/**
+ * PostgreSQL on Kubernetes through CloudNativePG: a `Cluster` with a pinned operand image, its storage, and a
+ * superuser secret created here from a generated password; optionally the operator itself from its Helm chart.
+ * Pulumi waits for the Cluster's Ready condition, so the layout Job (PostgresLayoutJob) runs against a live server.
+ * Services reach it at `<clusterName>-rw.<namespace>.svc`, always over TLS (CloudNativePG's own CA).
+ */
+export class PostgresKubernetesServer extends pulumi.ComponentResource implements PostgresServer {
+  public readonly endpoint: ServerEndpoint;
+  public readonly adminEndpoint: ServerEndpoint;
+  public readonly admin: AdminCredentials;
+  public readonly tls: pulumi.Output<boolean>;
+  public readonly readyResources: pulumi.Resource[];
+  public readonly adminIsSuperuser = true;
+  public readonly cluster: k8s.apiextensions.CustomResource;
+  public readonly operator?: k8s.helm.v3.Release;
+
+  constructor(name: string, args: PostgresKubernetesServerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("stellaops:postgres:KubernetesServer", name, {}, opts);
+    const { platform } = args;
+    const settings = args.kubernetes;
+    const on = { parent: this, provider: platform.provider };
+    const labels = {
+      ...platform.labels,
+      "app.kubernetes.io/name": "postgres",
+      "app.kubernetes.io/component": "database",
+    };
+
+    if (settings.operator.install) {
+      const chart = helmChartArgs(settings.operator.chartSource);
+      this.operator = new k8s.helm.v3.Release(
+        `${name}-operator`,
+        {
+          name: "cnpg",
+          chart: chart.chart,
+          version: chart.version,
+          ...(chart.repositoryOpts ? { repositoryOpts: chart.repositoryOpts } : {}),
+          namespace: settings.operator.namespace,
+          createNamespace: true,
+          // Rolled back unless every object (webhooks included) comes up, so the Cluster never meets half an operator.
+          atomic: true,
+          cleanupOnFail: true,
+          timeout: 600,
+          values: settings.operator.values,
+        },
+        on,
+      );
+    }
+
+    const superuserPassword = new random.RandomPassword(
+      `${name}-superuser-password`,
+      { length: 32, special: false },
+      { parent: this },
+    );
+    const password = pulumi.secret(superuserPassword.result);
+    const superuserSecretName = `${settings.clusterName}-superuser`;
+    const superuserSecret = new k8s.core.v1.Secret(
+      `${name}-superuser`,
+      {
+        metadata: { name: superuserSecretName, namespace: platform.namespace, labels },
+        type: "kubernetes.io/basic-auth",
+        stringData: { username: "postgres", password },
+      },
+      on,
+    );
+
+    this.cluster = new k8s.apiextensions.CustomResource(
+      `${name}-cluster`,
+      {
+        apiVersion: "postgresql.cnpg.io/v1",
+        kind: "Cluster",
+        metadata: {
+          name: settings.clusterName,
+          namespace: platform.namespace,
+          labels,
+          // Await the operator's Ready condition (primary up, replicas streaming) before dependents run.
+          annotations: { "pulumi.com/waitFor": "condition=Ready" },
+        },
+        spec: cnpgClusterSpec(settings, platform, superuserSecretName),
+      },
+      {
+        ...on,
+        ...statefulResourceOptions(platform.stateful),
+        dependsOn: [superuserSecret, ...(this.operator ? [this.operator] : [])],
+        customTimeouts: { create: "30m", update: "30m" },
+      },
+    );
+
+    const host = `${settings.clusterName}-rw.${platform.namespaceName}.svc`;
+    this.endpoint = { host: pulumi.output(host), port: pulumi.output(POSTGRES_PORT) };
+    // The program itself never connects: the layout runs in-cluster (PostgresLayoutJob).
+    this.adminEndpoint = this.endpoint;
+    this.admin = { username: pulumi.output("postgres"), password };
+    this.tls = pulumi.output(true);
+    this.readyResources = [this.cluster];
+
+    this.registerOutputs({ endpoint: this.endpoint, tls: this.tls });
+  }
+}
