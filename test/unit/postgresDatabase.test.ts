@@ -1,0 +1,240 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { DockerPlatform } from "../../components/platform";
+import { PostgresDatabase } from "../../components/postgres/database";
+import { PostgresDockerServer } from "../../components/postgres/docker";
+import { postgresExternalServer } from "../../components/postgres/external";
+import { postgresDockerSettings, postgresSettings } from "../../components/postgres/settings";
+import {
+  assertUniqueUrns,
+  findResource,
+  isSecret,
+  isSecretOutput,
+  resetRecorder,
+  resourcesOfType,
+  settled,
+  unwrapSecrets,
+  valueOf,
+} from "../harness";
+
+/** The provider rendering of the layout: which resources, under which provider and parent, waiting on what. */
+
+function dockerPlatform(): DockerPlatform {
+  const provider = new docker.Provider("docker", { host: "unix:///var/run/docker.sock" });
+  const network = new docker.Network("network", { name: "stellaops-test" }, { provider });
+  return {
+    kind: "docker",
+    provider,
+    network,
+    bindAddress: "127.0.0.1",
+    adminAddress: "127.0.0.1",
+    namePrefix: "stellaops-test",
+    airgapped: false,
+    labels: {},
+    stateful: { protect: true, retainOnDelete: true },
+  };
+}
+
+const settings = postgresSettings.parse({
+  serviceDatabases: { authority: "stellaops_authority" },
+  readGrants: [{ service: "notify", schema: "scheduler" }],
+  serviceOverrides: { authority: { createRole: true }, scanner: { connectionLimit: 40, statementTimeoutMs: 9000 } },
+  extensions: [{ name: "pgcrypto" }],
+});
+
+const POSTGRESQL_TYPES = /^postgresql:index\//;
+
+function deploy() {
+  const platform = dockerPlatform();
+  const server = new PostgresDockerServer("postgres", {
+    platform,
+    settings,
+    docker: postgresDockerSettings.parse({ hostPort: 15432 }),
+  });
+  const database = new PostgresDatabase("layout", {
+    server,
+    settings,
+    optionalServices: ["evidence-locker"],
+    stateful: platform.stateful,
+  });
+  return { platform, server, database };
+}
+
+describe("PostgresDatabase (provider rendering)", () => {
+  beforeEach(() => resetRecorder());
+
+  it("configures an explicit provider from the server's admin endpoint and admin credentials", async () => {
+    deploy();
+    const records = await settled();
+    assertUniqueUrns(records);
+    const provider = findResource("pulumi:providers:postgresql", "layout-provider");
+    const component = findResource("stellaops:postgres:Database", "layout");
+    expect(provider.parent).toBe(component.urn);
+    expect(unwrapSecrets(provider.inputs)).toMatchObject({
+      host: "127.0.0.1",
+      port: "15432",
+      username: "postgres",
+      database: "postgres",
+      sslmode: "disable",
+      superuser: "true",
+      expectedVersion: "18.1",
+    });
+    expect(isSecret(provider.inputs["password"])).toBe(true);
+    expect(String(unwrapSecrets(provider.inputs["password"]))).toMatch(/^fake-password-postgres-superuser-password/);
+  });
+
+  it("renders every layout resource under that provider, parented to the component", async () => {
+    deploy();
+    const records = await settled();
+    const provider = findResource("pulumi:providers:postgresql", "layout-provider");
+    const component = findResource("stellaops:postgres:Database", "layout");
+    const layoutResources = records.filter((r) => POSTGRESQL_TYPES.test(r.type));
+    expect(layoutResources.length).toBeGreaterThan(30);
+    for (const r of layoutResources) {
+      expect(r.provider, r.name).toBe(`${provider.urn}::${provider.name}-id`);
+      expect(r.parent, r.name).toBe(component.urn);
+    }
+    const count = (type: string) => resourcesOfType(`postgresql:index/${type}`).length;
+    expect(count("role:Role")).toBe(9);
+    expect(count("database:Database")).toBe(2);
+    expect(count("schema:Schema")).toBe(18);
+    expect(count("defaultPrivileges:DefaultPrivileges")).toBe(1);
+    expect(count("extension:Extension")).toBe(1);
+    // 2 × (revoke PUBLIC, public schema) + 9 CONNECT + read grant (schema USAGE, table SELECT).
+    expect(count("grant:Grant")).toBe(4 + 9 + 2);
+  });
+
+  it("waits for the server's readyResources before touching it, and for nothing outside the layout and that server", async () => {
+    const { server } = deploy();
+    const records = await settled();
+    const container = findResource("docker:index/container:Container", "postgres-server");
+    const serverComponent = findResource("stellaops:postgres:DockerServer", "postgres");
+    expect(server.readyResources).toHaveLength(1);
+    const component = findResource("stellaops:postgres:Database", "layout");
+    const provider = findResource("pulumi:providers:postgresql", "layout-provider");
+    // The provider waits on the healthy container; its admin password comes from the server's own RandomPassword.
+    expect(provider.dependencies).toContain(container.urn);
+    const allowed = new Set([
+      ...records.filter((r) => r.parent === component.urn || r.parent === serverComponent.urn).map((r) => r.urn),
+      provider.urn,
+    ]);
+    for (const r of records.filter((x) => POSTGRESQL_TYPES.test(x.type) || x === provider)) {
+      expect(r.dependencies, r.name).toContain(container.urn);
+      expect(
+        r.dependencies.filter((d) => !allowed.has(d)),
+        r.name,
+      ).toEqual([]);
+    }
+  });
+
+  it("creates roles as configured, each with a generated password that is a secret", async () => {
+    deploy();
+    await settled();
+    const roles = resourcesOfType("postgresql:index/role:Role");
+    for (const role of roles) {
+      expect(isSecret(role.inputs["password"]), role.name).toBe(true);
+      expect(role.inputs).toMatchObject({
+        login: true,
+        superuser: false,
+        bypassRowLevelSecurity: false,
+        replication: false,
+      });
+    }
+    expect(findResource("postgresql:index/role:Role", "layout-role-scanner").inputs).toMatchObject({
+      name: "stellaops_scanner",
+      connectionLimit: 40,
+      statementTimeout: 9000,
+      createRole: false,
+      searchPaths: ["scanner", "scanner_app", "public"],
+    });
+    expect(findResource("postgresql:index/role:Role", "layout-role-authority").inputs).toMatchObject({
+      createRole: true,
+    });
+    // Generated, alphanumeric (no escaping in connection strings), never replaced by a config change.
+    const passwords = resourcesOfType("random:index/randomPassword:RandomPassword").filter((p) =>
+      p.name.startsWith("layout-"),
+    );
+    expect(passwords).toHaveLength(9);
+    for (const p of passwords) expect(p.inputs).toEqual({ length: 32, special: false });
+  });
+
+  it("protects the databases and schemas per platform.stateful, and never drops schema contents", async () => {
+    deploy();
+    await settled();
+    for (const r of [
+      ...resourcesOfType("postgresql:index/database:Database"),
+      ...resourcesOfType("postgresql:index/schema:Schema"),
+    ]) {
+      expect(r.options, r.name).toMatchObject({ protect: true, retainOnDelete: true });
+    }
+    for (const s of resourcesOfType("postgresql:index/schema:Schema")) expect(s.inputs["dropCascade"]).toBe(false);
+    expect(findResource("postgresql:index/database:Database", "layout-database").inputs).toMatchObject({
+      name: "stellaops",
+      template: "template0",
+      encoding: "UTF8",
+    });
+    expect(findResource("postgresql:index/role:Role", "layout-role-scanner").options.protect).not.toBe(true);
+  });
+
+  it("outputs per-service connections with the password and connection string secret", async () => {
+    const { database } = deploy();
+    await settled();
+    expect(Object.keys(database.connections).sort()).toEqual([
+      "authority",
+      "concelier",
+      "evidence-locker",
+      "excititor",
+      "notify",
+      "orchestrator",
+      "policy",
+      "scanner",
+      "scheduler",
+    ]);
+    const scanner = database.connections["scanner"];
+    expect(await isSecretOutput(scanner.password)).toBe(true);
+    expect(await isSecretOutput(scanner.connectionString)).toBe(true);
+    expect(await isSecretOutput(scanner.host)).toBe(false);
+    expect(await valueOf(scanner.connectionString)).toBe(
+      "Host=stellaops-test-postgres;Port=5432;Database=stellaops;Username=stellaops_scanner;Password=" +
+        (await valueOf(scanner.password)),
+    );
+    expect(await valueOf(database.connections["authority"].database)).toBe("stellaops_authority");
+  });
+
+  it("on a managed server: sslmode require, superuser false, SSL Mode in the connection strings", async () => {
+    const server = postgresExternalServer({
+      host: "pg.internal",
+      port: 5432,
+      adminUsername: "dba",
+      adminPassword: pulumi.secret("dba-password"),
+      tls: true,
+      adminIsSuperuser: false,
+      adminHost: "127.0.0.1",
+      adminPort: 6543,
+    });
+    const database = new PostgresDatabase("managed", {
+      server,
+      settings: postgresSettings.parse({}),
+      optionalServices: [],
+      stateful: { protect: false, retainOnDelete: false },
+    });
+    await settled();
+    const provider = findResource("pulumi:providers:postgresql", "managed-provider");
+    expect(unwrapSecrets(provider.inputs)).toMatchObject({
+      host: "127.0.0.1",
+      port: "6543",
+      username: "dba",
+      sslmode: "require",
+      superuser: "false",
+    });
+    expect(isSecret(provider.inputs["password"])).toBe(true);
+    expect(provider.dependencies).toEqual([]);
+    expect(await valueOf(database.connections["notify"].connectionString)).toMatch(
+      /^Host=pg\.internal;Port=5432;Database=stellaops;Username=stellaops_notify;Password=.+;SSL Mode=Require$/,
+    );
+    for (const r of resourcesOfType("postgresql:index/database:Database")) {
+      expect(r.options).toMatchObject({ protect: false, retainOnDelete: false });
+    }
+  });
+});
