@@ -124,8 +124,9 @@ export function valkeyConsumers(enabledOptional: readonly string[] = []): {
   ];
 }
 
-function unique(values: readonly string[]): string[] {
-  return [...new Set(values)];
+/** Distinct patterns; `*` alone when present (Valkey refuses a pattern after `*` as a configuration error). */
+function patterns(values: readonly string[]): string[] {
+  return values.includes("*") ? ["*"] : [...new Set(values)];
 }
 
 /** The application users: one shared user, or one per service limited to its own keys and channels. */
@@ -167,9 +168,9 @@ export function appAclUsers(settings: AppAclSettings, enabledOptional: readonly 
     role: "app" as const,
     enabled: true,
     services: [c.id],
-    keyPatterns: unique([...c.keyPatterns, ...(settings.extraKeyPatterns[c.id] ?? [])]),
-    readKeyPatterns: unique(settings.extraReadKeyPatterns[c.id] ?? []),
-    channelPatterns: unique([...c.channelPatterns, ...(settings.extraChannelPatterns[c.id] ?? [])]),
+    keyPatterns: patterns([...c.keyPatterns, ...(settings.extraKeyPatterns[c.id] ?? [])]),
+    readKeyPatterns: patterns(settings.extraReadKeyPatterns[c.id] ?? []),
+    channelPatterns: patterns([...c.channelPatterns, ...(settings.extraChannelPatterns[c.id] ?? [])]),
     commandRules: APP_RULES,
   }));
 }

@@ -46,6 +46,10 @@ export function durabilityDirectives(settings: DurabilitySettings): string[] {
     "# The default user is disabled without a password (not nopass), so protected mode never locks clients out;",
     "# it still refuses remote connections should a nopass default user ever appear.",
     "protected-mode yes",
+    "",
+    "# DEBUG and MODULE LOAD are refused to every user, admins included (Valkey's defaults, stated explicitly).",
+    "enable-debug-command no",
+    "enable-module-command no",
   ];
 }
 

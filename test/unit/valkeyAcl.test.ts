@@ -74,6 +74,12 @@ describe("Valkey ACL model", () => {
     expect(users.find((u) => u.name === "stellaops-scanner")!.keyPatterns).not.toContain("scanner:jobs:dead");
   });
 
+  it("collapses patterns to * when an extra grants everything (Valkey refuses a pattern after *)", () => {
+    const settings = valkeySettings.parse({ aclMode: "per-service", extraReadKeyPatterns: { policy: ["*", "x"] } });
+    const policy = appAclUsers(settings).find((u) => u.name === "stellaops-policy")!;
+    expect(policy.readKeyPatterns).toEqual(["*"]);
+  });
+
   it("rejects extras in shared mode and extras for a service that is not enabled, saying what is allowed", () => {
     expect(() => appAclUsers(valkeySettings.parse({ extraKeyPatterns: { notify: ["x:*"] } }))).toThrow(
       /applies only with valkey.aclMode "per-service"/,

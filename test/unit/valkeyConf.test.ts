@@ -51,6 +51,8 @@ describe("valkey.conf", () => {
     expect(conf.get("bind")).toBe("127.0.0.1");
     expect(conf.get("dir")).toBe("/data");
     expect(conf.get("aclfile")).toBe("/etc/valkey/users.acl");
+    expect(conf.get("enable-debug-command")).toBe("no");
+    expect(conf.get("enable-module-command")).toBe("no");
     expect(conf.has("tls-port")).toBe(false);
     expect(conf.has("requirepass")).toBe(false);
   });
