@@ -1,5 +1,8 @@
 import { defineConfig } from "vitest/config";
 
+// .ci/run asks for a machine-readable report to print its one-line summary.
+const jsonReport = process.env.VITEST_JSON_REPORT;
+
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts", "policy/**/*.test.ts"],
@@ -9,5 +12,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    reporters: jsonReport ? ["default", ["json", { outputFile: jsonReport }]] : ["default"],
   },
 });

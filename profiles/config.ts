@@ -1,0 +1,260 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { OPTIONAL_SERVICE_IDS } from "../components/catalog";
+import {
+  natsDockerSettings,
+  natsExternalSettings,
+  natsKubernetesSettings,
+  natsSettings,
+} from "../components/nats/settings";
+import {
+  objectStoreAwsSettings,
+  objectStoreDockerSettings,
+  objectStoreExternalSettings,
+  objectStoreKubernetesSettings,
+  objectStoreSettings,
+} from "../components/objectStore/settings";
+import {
+  postgresAwsSettings,
+  postgresDockerSettings,
+  postgresExternalSettings,
+  postgresKubernetesSettings,
+  postgresSettings,
+} from "../components/postgres/settings";
+import {
+  valkeyAwsSettings,
+  valkeyDockerSettings,
+  valkeyExternalSettings,
+  valkeyKubernetesSettings,
+  valkeySettings,
+} from "../components/valkey/settings";
+import { CONFIG_NAMESPACE, ConfigError, problemsFromZod, type ConfigProblem } from "./configErrors";
+import { stackRuleProblems } from "./configRules";
+import { allowedKeysAt } from "./schemaKeys";
+import { plaintextSecretProblems, secretize, type Secretized } from "./secrets";
+
+/**
+ * The stack configuration: one zod schema, a discriminated union on `profile`.
+ * loadConfig() is the only reader of pulumi.Config in the program.
+ */
+
+const ipv4 = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}$/, { error: "must be an IPv4 address such as 127.0.0.1" });
+const labels = z.record(z.string(), z.string()).default({});
+const awsId = (prefix: string) =>
+  z.string().regex(new RegExp(`^${prefix}-[0-9a-f]{8,17}$`), {
+    error: `must be an AWS id such as ${prefix}-0123456789abcdef0`,
+  });
+
+const common = {
+  /** Name used in resource names and tags; defaults to the stack name. */
+  environment: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,23}$/, {
+      error: "must be lowercase letters, digits and hyphens, starting with a letter, at most 24 characters",
+    })
+    .optional(),
+  /** `protect` on data-bearing resources (volumes, servers, caches, buckets). */
+  protect: z.boolean({ error: "must be true or false" }).default(true),
+  /** Keep volumes and buckets in the platform when they leave the stack. */
+  retainOnDelete: z.boolean({ error: "must be true or false" }).default(true),
+  services: z
+    .strictObject({
+      /** Optional StellaOps services to provision (schemas, users, grants); core services are always present. */
+      optional: z.array(z.enum(OPTIONAL_SERVICE_IDS as [string, ...string[]])).default([]),
+    })
+    .prefault({}),
+  /** Sealed (air-gapped) operation: every image and chart from the mirror, pinned by digest. */
+  airgap: z
+    .strictObject({
+      sealed: z.boolean({ error: "must be true or false" }).default(false),
+      /** The local registry every image comes from, e.g. registry.local:5000/stellaops. */
+      mirrorRegistry: z
+        .string()
+        .regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/, {
+          error: "must be a registry host[:port][/path], e.g. registry.local:5000/stellaops",
+        })
+        .optional(),
+    })
+    .prefault({}),
+  postgres: postgresSettings.prefault({}),
+  valkey: valkeySettings.prefault({}),
+  objectStore: objectStoreSettings.prefault({}),
+  nats: natsSettings.prefault({}),
+};
+
+export const dockerPlatformSettings = z.strictObject({
+  /** Docker host: the local socket or ssh://user@host. */
+  host: z
+    .string()
+    .regex(/^(unix:\/\/\/.+|ssh:\/\/.+|tcp:\/\/.+)$/, {
+      error: "must be unix:///path/to/docker.sock, ssh://user@host or tcp://host:port",
+    })
+    .default("unix:///var/run/docker.sock"),
+  /** Extra ssh options for ssh:// hosts. */
+  sshOpts: z.array(z.string()).default([]),
+  /** Host address published ports bind to; 127.0.0.1 keeps everything off the network. */
+  bindAddress: ipv4.default("127.0.0.1"),
+  /** Address this program uses to reach published ports (admin providers); defaults to the bind address. */
+  adminAddress: z.string().min(1).optional(),
+  labels,
+  postgres: postgresDockerSettings.prefault({}),
+  valkey: valkeyDockerSettings.prefault({}),
+  objectStore: objectStoreDockerSettings.prefault({}),
+  nats: natsDockerSettings.prefault({}),
+});
+
+export const kubernetesPlatformSettings = z.strictObject({
+  /** Path to a kubeconfig file (or its content); the ambient kubeconfig when absent. */
+  kubeconfig: z.string().min(1).optional(),
+  context: z.string().min(1).optional(),
+  namespace: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: "must be a DNS label (lowercase letters, digits, hyphens)" })
+    .default("stellaops"),
+  storageClass: z.string().min(1).optional(),
+  imagePullSecrets: z.array(z.string()).default([]),
+  /** Default-deny egress for the namespace (sealed sites), DNS and in-namespace traffic still allowed. */
+  denyEgress: z.boolean().default(false),
+  labels,
+  postgres: postgresKubernetesSettings.prefault({}),
+  valkey: valkeyKubernetesSettings.prefault({}),
+  objectStore: objectStoreKubernetesSettings.prefault({}),
+  nats: natsKubernetesSettings.prefault({}),
+});
+
+/** Object schemas that must be present get a message naming what they need, not "expected object". */
+const requiredBlock = (what: string) => ({
+  error: (issue: { input?: unknown }) =>
+    issue.input === undefined ? `required for this profile: ${what}` : `must be an object with ${what}`,
+});
+
+export const awsPlatformSettings = z
+  .strictObject(
+    {
+      region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: "must be an AWS region such as eu-west-1" }),
+      vpcId: awsId("vpc"),
+      /** Private subnets in at least two availability zones. */
+      subnetIds: z
+        .array(awsId("subnet"))
+        .min(2, { error: "must list at least two subnets (in different availability zones)" }),
+      allowedSecurityGroupIds: z.array(awsId("sg")).default([]),
+      allowedCidrs: z
+        .array(
+          z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, { error: "must be an IPv4 CIDR such as 10.0.0.0/16" }),
+        )
+        .default([]),
+      kmsKeyArn: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:kms:/, { error: "must be a KMS key ARN (arn:aws:kms:…)" })
+        .optional(),
+      tags: labels,
+      postgres: postgresAwsSettings.prefault({}),
+      valkey: valkeyAwsSettings.prefault({}),
+      objectStore: objectStoreAwsSettings.prefault({}),
+    },
+    requiredBlock("region, vpcId, subnetIds and allowedSecurityGroupIds or allowedCidrs"),
+  )
+  .refine((a) => a.allowedSecurityGroupIds.length + a.allowedCidrs.length > 0, {
+    error: "set allowedSecurityGroupIds or allowedCidrs: otherwise nothing could reach the data services",
+    path: ["allowedSecurityGroupIds"],
+  });
+
+export const externalPlatformSettings = z.strictObject(
+  {
+    postgres: postgresExternalSettings,
+    valkey: valkeyExternalSettings,
+    objectStore: objectStoreExternalSettings,
+    nats: natsExternalSettings.optional(),
+  },
+  requiredBlock("postgres, valkey and objectStore connection settings of the existing servers"),
+);
+
+export const stackConfigSchema = z.discriminatedUnion("profile", [
+  z.strictObject({ profile: z.literal("docker"), docker: dockerPlatformSettings.prefault({}), ...common }),
+  z.strictObject({
+    profile: z.literal("kubernetes"),
+    kubernetes: kubernetesPlatformSettings.prefault({}),
+    ...common,
+  }),
+  z.strictObject({ profile: z.literal("aws"), aws: awsPlatformSettings, ...common }),
+  z.strictObject({ profile: z.literal("external"), external: externalPlatformSettings, ...common }),
+]);
+
+export type StackConfig = z.infer<typeof stackConfigSchema>;
+export type Profile = StackConfig["profile"];
+
+/** The validated configuration, with every secret field as a secret Output. */
+export type InfraConfig = Secretized<StackConfig> & {
+  /** The stack name (Pulumi's), and the environment name used in resource names. */
+  readonly stack: string;
+  readonly environmentName: string;
+};
+
+/** Turns Pulumi's raw config map (`stellaops-infra:<key>` → string) into the object the schema reads. */
+export function rawStackObject(raw: Readonly<Record<string, string>>): Record<string, unknown> {
+  const obj: Record<string, unknown> = {};
+  for (const [fullKey, value] of Object.entries(raw)) {
+    if (!fullKey.startsWith(`${CONFIG_NAMESPACE}:`)) continue;
+    obj[fullKey.slice(CONFIG_NAMESPACE.length + 1)] = parseConfigValue(value);
+  }
+  return obj;
+}
+
+/** Structured values arrive as JSON; plain strings as themselves. */
+function parseConfigValue(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * Validates raw config. Pure apart from wrapping secret fields with pulumi.secret; never throws anything but
+ * ConfigError, whatever the input.
+ */
+export function parseStackConfig(
+  raw: Readonly<Record<string, string>>,
+  stack: string,
+  isSecretKey: (fullKey: string) => boolean = () => false,
+): InfraConfig {
+  const obj = rawStackObject(raw);
+  const problems: ConfigProblem[] = [];
+  if (obj["profile"] === undefined) {
+    problems.push({
+      key: `${CONFIG_NAMESPACE}:profile`,
+      message: "required: one of docker, kubernetes, aws, external",
+    });
+    throw new ConfigError(stack, problems);
+  }
+  problems.push(...plaintextSecretProblems(obj, isSecretKey));
+  const parsed = stackConfigSchema.safeParse(obj);
+  if (!parsed.success) {
+    const profileSchema = stackConfigSchema.options.find((o) => o.shape.profile.value === obj["profile"]);
+    problems.push(
+      ...problemsFromZod(parsed.error, (path) => (profileSchema ? allowedKeysAt(profileSchema, path) : [])),
+    );
+    throw new ConfigError(stack, problems);
+  }
+  problems.push(...stackRuleProblems(parsed.data, obj));
+  if (problems.length > 0) throw new ConfigError(stack, problems);
+  return {
+    ...secretize(parsed.data),
+    stack,
+    environmentName: parsed.data.environment ?? stack,
+  } as InfraConfig;
+}
+
+/** Reads this stack's configuration. The only place the program reads pulumi.Config. */
+export function loadConfig(): InfraConfig {
+  // Touch pulumi.Config so the namespace is registered the way the CLI expects.
+  void new pulumi.Config(CONFIG_NAMESPACE);
+  const runtime = pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean };
+  return parseStackConfig(
+    pulumi.runtime.allConfig(),
+    pulumi.getStack(),
+    (key) => runtime.isConfigSecret?.(key) ?? false,
+  );
+}
+
+export { ConfigError } from "./configErrors";

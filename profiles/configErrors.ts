@@ -1,0 +1,74 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+
+export const CONFIG_NAMESPACE = "stellaops-infra";
+
+/** One problem in the stack configuration: the full config key and what is allowed there. */
+export interface ConfigProblem {
+  readonly key: string;
+  readonly message: string;
+}
+
+/**
+ * Invalid stack configuration. A RunError, so `pulumi preview`/`up` print the message without a stack trace.
+ * The message lists every problem at once, each with its key.
+ */
+export class ConfigError extends pulumi.RunError {
+  constructor(
+    readonly stack: string,
+    readonly problems: readonly ConfigProblem[],
+  ) {
+    super(formatProblems(stack, problems));
+    this.name = "ConfigError";
+  }
+}
+
+export function formatProblems(stack: string, problems: readonly ConfigProblem[]): string {
+  const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
+  const lines = problems.map((p) => `  - ${p.key}: ${p.message}`);
+  return [
+    `Invalid configuration for stack "${stack}" (${count}):`,
+    ...lines,
+    `Fix them with \`pulumi config set\` (or in Pulumi.${stack}.yaml) and run again.`,
+  ].join("\n");
+}
+
+/** `stellaops-infra:postgres.version` from a path like ["postgres", "version"]. */
+export function configKey(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return `${CONFIG_NAMESPACE}:<root>`;
+  const [top, ...rest] = path.map(String);
+  let key = `${CONFIG_NAMESPACE}:${top}`;
+  for (const part of rest) key += /^\d+$/.test(part) ? `[${part}]` : `.${part}`;
+  return key;
+}
+
+/** Turns zod issues into operator-facing problems: key, and what is allowed (never the offending value). */
+export function problemsFromZod(
+  error: z.ZodError,
+  allowedKeysAt: (path: readonly PropertyKey[]) => string[],
+): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === "unrecognized_keys") {
+      const allowed = allowedKeysAt(issue.path);
+      for (const key of issue.keys) {
+        problems.push({
+          key: configKey([...issue.path, key]),
+          message: `unknown key${allowed.length ? `; allowed here: ${allowed.join(", ")}` : ""}`,
+        });
+      }
+      continue;
+    }
+    if (issue.code === "invalid_union" && issue.path.length === 1 && issue.path[0] === "profile") {
+      problems.push({ key: configKey(["profile"]), message: "must be one of docker, kubernetes, aws, external" });
+      continue;
+    }
+    // zod says "expected object, received undefined"; an operator needs to hear that the key is missing.
+    const missing = issue.code === "invalid_type" && /received undefined$/.test(issue.message);
+    problems.push({
+      key: configKey(issue.path),
+      message: missing ? `required: expected ${issue.expected}` : issue.message,
+    });
+  }
+  return problems;
+}

@@ -1,0 +1,139 @@
+import { DIGEST_PATTERN } from "../components/settingsCommon";
+import { configKey, type ConfigProblem } from "./configErrors";
+import type { StackConfig } from "./config";
+
+/**
+ * Rules that span several keys, checked after the schema has parsed. Each returns problems naming the key.
+ */
+export function stackRuleProblems(cfg: StackConfig, raw: Readonly<Record<string, unknown>>): ConfigProblem[] {
+  return [...natsProblems(cfg, raw), ...airgapProblems(cfg)];
+}
+
+const PLATFORM_KEY = { docker: "docker", kubernetes: "kubernetes", aws: "aws", external: "external" } as const;
+
+function rawObject(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** NATS is opt-in: settings without `enabled: true` are a mistake, not something to ignore silently. */
+export function natsProblems(cfg: StackConfig, raw: Readonly<Record<string, unknown>>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const platformKey = PLATFORM_KEY[cfg.profile];
+  const platformNats = rawObject(raw[platformKey])["nats"];
+  if (!cfg.nats.enabled) {
+    const stray = Object.keys(rawObject(raw["nats"])).filter((k) => k !== "enabled");
+    for (const key of stray) {
+      problems.push({
+        key: configKey(["nats", key]),
+        message: "NATS setting given while nats.enabled is not true; set nats.enabled: true or remove it",
+      });
+    }
+    if (platformNats !== undefined) {
+      problems.push({
+        key: configKey([platformKey, "nats"]),
+        message: "NATS setting given while nats.enabled is not true; set nats.enabled: true or remove it",
+      });
+    }
+    return problems;
+  }
+  if (cfg.profile === "aws") {
+    problems.push({
+      key: configKey(["nats", "enabled"]),
+      message:
+        "NATS JetStream is not available on the aws profile (AWS has no managed NATS); leave it off (StellaOps uses Valkey streams), or run it on the kubernetes profile or as an existing server (external profile)",
+    });
+  }
+  if (cfg.profile === "external" && cfg.external.nats === undefined) {
+    problems.push({
+      key: configKey(["external", "nats"]),
+      message:
+        "required when nats.enabled is true on the external profile: the url and credentials of the existing NATS server",
+    });
+  }
+  return problems;
+}
+
+/** Image fields are recognised by name across every service block: `image`, `imageName`, or `…Image`. */
+function isImageField(name: string): boolean {
+  return name === "image" || name === "imageName" || /[a-z]Image$/.test(name);
+}
+
+interface Found {
+  path: string[];
+  value: unknown;
+}
+
+function collect(value: unknown, path: string[], match: (key: string, v: unknown) => boolean): Found[] {
+  if (value === null || typeof value !== "object") return [];
+  const found: Found[] = [];
+  for (const [k, v] of Object.entries(value)) {
+    if (match(k, v)) found.push({ path: [...path, k], value: v });
+    else found.push(...collect(v, [...path, k], match));
+  }
+  return found;
+}
+
+function isChartSource(v: unknown): v is { repository?: string; path?: string; chart: string } {
+  const o = rawObject(v);
+  return typeof o["chart"] === "string" && typeof o["version"] === "string";
+}
+
+/**
+ * Sealed sites have no internet: every image from the mirror registry pinned by digest, every chart from the
+ * mirror (oci://) or a vendored file.
+ */
+export function airgapProblems(cfg: StackConfig): ConfigProblem[] {
+  if (!cfg.airgap.sealed) return [];
+  const problems: ConfigProblem[] = [];
+  if (cfg.profile === "aws") {
+    return [
+      {
+        key: configKey(["airgap", "sealed"]),
+        message: "a sealed (air-gapped) stack cannot use the aws profile; use docker, kubernetes or external",
+      },
+    ];
+  }
+  const mirror = cfg.airgap.mirrorRegistry;
+  if (!mirror) {
+    return [
+      {
+        key: configKey(["airgap", "mirrorRegistry"]),
+        message: "required when airgap.sealed is true: the local registry every image comes from",
+      },
+    ];
+  }
+  if (cfg.profile === "external") return problems;
+  const platformKey = cfg.profile;
+  const block = rawObject((cfg as Record<string, unknown>)[platformKey]);
+  const natsOff = !cfg.nats.enabled;
+  const skip = (path: string[]) => natsOff && path[1] === "nats";
+
+  for (const { path, value } of collect(block, [platformKey], (k, v) => isImageField(k) && typeof v === "string")) {
+    if (skip(path)) continue;
+    const image = value as string;
+    if (!image.startsWith(`${mirror}/`)) {
+      problems.push({
+        key: configKey(path),
+        message: `must come from the mirror registry: ${mirror}/<repository>@sha256:<digest>`,
+      });
+    } else if (!DIGEST_PATTERN.test(image)) {
+      problems.push({
+        key: configKey(path),
+        message: "must be pinned by digest (…@sha256:<64 hex digits>) on a sealed stack; tags can move",
+      });
+    }
+  }
+  const mirrorHost = mirror.split("/")[0];
+  for (const { path, value } of collect(block, [platformKey], (_k, v) => isChartSource(v))) {
+    if (skip(path)) continue;
+    const chart = value as { repository?: string; path?: string };
+    if (chart.path !== undefined) continue;
+    if (!chart.repository?.startsWith(`oci://${mirrorHost}/`) && chart.repository !== `oci://${mirrorHost}`) {
+      problems.push({
+        key: configKey([...path, "repository"]),
+        message: `must be the mirror (oci://${mirrorHost}/…) or use path: with a vendored chart archive on a sealed stack`,
+      });
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,16 @@
+import type { InfraConfig } from "./config";
+import { denyEgressPolicy } from "./kubernetes/denyEgress";
+import { ServiceSecrets } from "./kubernetes/serviceSecrets";
+import { mergeServiceConnections, type StackOutputs } from "./outputs";
+import { kubernetesPlatform } from "./platforms";
+
+type KubernetesConfig = Extract<InfraConfig, { profile: "kubernetes" }>;
+
+/** The kubernetes profile: one namespace, the servers from upstream operators/charts, a Secret per service. */
+export function deployKubernetes(cfg: KubernetesConfig): StackOutputs {
+  const platform = kubernetesPlatform(cfg);
+  if (cfg.kubernetes.denyEgress) denyEgressPolicy("deny-egress", platform);
+  const services = mergeServiceConnections({});
+  new ServiceSecrets("service-secrets", { platform, services });
+  return { profile: cfg.profile, environment: cfg.environmentName, services };
+}

@@ -1,0 +1,96 @@
+import * as aws from "@pulumi/aws";
+import * as docker from "@pulumi/docker";
+import * as k8s from "@pulumi/kubernetes";
+import type { StatefulOptions } from "../components/contract";
+import type { AwsPlatform, DockerPlatform, ExternalPlatform, KubernetesPlatform } from "../components/platform";
+import type { InfraConfig } from "./config";
+
+/** Builds each profile's provider and shared plumbing from the validated config (the platform contexts). */
+
+type ConfigOf<P extends InfraConfig["profile"]> = Extract<InfraConfig, { profile: P }>;
+
+export function statefulOf(cfg: InfraConfig): StatefulOptions {
+  return { protect: cfg.protect, retainOnDelete: cfg.retainOnDelete };
+}
+
+export function standardLabels(cfg: InfraConfig): Record<string, string> {
+  return { "app.kubernetes.io/part-of": "stellaops", "stellaops.io/environment": cfg.environmentName };
+}
+
+export function dockerPlatform(cfg: ConfigOf<"docker">): DockerPlatform {
+  const namePrefix = `stellaops-${cfg.environmentName}`;
+  const labels = { ...standardLabels(cfg), ...cfg.docker.labels };
+  const provider = new docker.Provider("docker", {
+    host: cfg.docker.host,
+    sshOpts: cfg.docker.sshOpts.length > 0 ? cfg.docker.sshOpts : undefined,
+  });
+  const network = new docker.Network(
+    "network",
+    {
+      name: namePrefix,
+      driver: "bridge",
+      labels: Object.entries(labels).map(([label, value]) => ({ label, value })),
+    },
+    { provider },
+  );
+  return {
+    kind: "docker",
+    provider,
+    network,
+    bindAddress: cfg.docker.bindAddress,
+    // Ports bound to every interface are still reachable on loopback.
+    adminAddress:
+      cfg.docker.adminAddress ?? (cfg.docker.bindAddress === "0.0.0.0" ? "127.0.0.1" : cfg.docker.bindAddress),
+    namePrefix,
+    airgapped: cfg.airgap.sealed,
+    labels,
+    stateful: statefulOf(cfg),
+  };
+}
+
+export function kubernetesPlatform(cfg: ConfigOf<"kubernetes">): KubernetesPlatform {
+  const labels = { ...standardLabels(cfg), ...cfg.kubernetes.labels };
+  const provider = new k8s.Provider("kubernetes", {
+    kubeconfig: cfg.kubernetes.kubeconfig,
+    context: cfg.kubernetes.context,
+    // Resources name their namespace explicitly; nothing lands in `default` by accident.
+    namespace: cfg.kubernetes.namespace,
+  });
+  const namespace = new k8s.core.v1.Namespace(
+    "namespace",
+    { metadata: { name: cfg.kubernetes.namespace, labels } },
+    { provider, protect: cfg.protect },
+  );
+  return {
+    kind: "kubernetes",
+    provider,
+    namespace: namespace.metadata.name,
+    namespaceName: cfg.kubernetes.namespace,
+    storageClass: cfg.kubernetes.storageClass,
+    airgapped: cfg.airgap.sealed,
+    imagePullSecrets: cfg.kubernetes.imagePullSecrets,
+    labels,
+    stateful: statefulOf(cfg),
+  };
+}
+
+export function awsPlatform(cfg: ConfigOf<"aws">): AwsPlatform {
+  const tags = { "stellaops:environment": cfg.environmentName, "stellaops:managed-by": "pulumi", ...cfg.aws.tags };
+  const provider = new aws.Provider("aws", { region: cfg.aws.region as aws.Region, defaultTags: { tags } });
+  return {
+    kind: "aws",
+    provider,
+    namePrefix: `stellaops-${cfg.environmentName}`,
+    vpcId: cfg.aws.vpcId,
+    subnetIds: cfg.aws.subnetIds,
+    allowedSecurityGroupIds: cfg.aws.allowedSecurityGroupIds,
+    allowedCidrs: cfg.aws.allowedCidrs,
+    kmsKeyArn: cfg.aws.kmsKeyArn,
+    tags,
+    stateful: statefulOf(cfg),
+  };
+}
+
+export function externalPlatform(cfg: ConfigOf<"external">): ExternalPlatform {
+  return { kind: "external", stateful: statefulOf(cfg) };
+}

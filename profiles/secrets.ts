@@ -1,0 +1,71 @@
+import * as pulumi from "@pulumi/pulumi";
+import { CONFIG_NAMESPACE, configKey, type ConfigProblem } from "./configErrors";
+
+/**
+ * Secret fields in the stack configuration are recognised by name, so every component follows one rule:
+ * a field called `password`, `secretKey`, or ending in `Password`/`SecretKey` holds a secret.
+ */
+export function isSecretFieldName(name: string): boolean {
+  return name === "password" || name === "secretKey" || /[a-z](Password|SecretKey)$/.test(name);
+}
+
+type SecretFieldName = "password" | "secretKey" | `${string}Password` | `${string}SecretKey`;
+
+/** The parsed config type with every secret string field turned into a secret Output. */
+export type Secretized<T> = T extends string | number | boolean | null | undefined
+  ? T
+  : T extends readonly (infer E)[]
+    ? Secretized<E>[]
+    : { [K in keyof T]: K extends SecretFieldName ? SecretOf<T[K]> : Secretized<T[K]> };
+
+type SecretOf<V> = V extends string ? pulumi.Output<string> : V extends undefined ? undefined : V;
+
+/** Wraps every secret field's value with pulumi.secret, so it never reaches a resource or output in plaintext. */
+export function secretize<T>(value: T): Secretized<T> {
+  return walk(value) as Secretized<T>;
+}
+
+function walk(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(walk);
+  if (value !== null && typeof value === "object" && !pulumi.Output.isInstance(value)) {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [
+        k,
+        isSecretFieldName(k) && typeof v === "string" ? pulumi.secret(v) : walk(v),
+      ]),
+    );
+  }
+  return value;
+}
+
+/**
+ * Secret fields must have been set with `pulumi config set --secret`: a plaintext password in a stack file
+ * would land in git. Pulumi marks the whole top-level key secret when any leaf under it is.
+ */
+export function plaintextSecretProblems(
+  obj: Readonly<Record<string, unknown>>,
+  isSecretKey: (fullKey: string) => boolean,
+): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const [top, value] of Object.entries(obj)) {
+    if (isSecretKey(`${CONFIG_NAMESPACE}:${top}`)) continue;
+    for (const path of secretFieldPaths(value, [top])) {
+      const key = configKey(path);
+      problems.push({
+        key,
+        message: `holds a secret in plaintext; set it with \`pulumi config set --secret --path '${key.slice(CONFIG_NAMESPACE.length + 1)}'\``,
+      });
+    }
+  }
+  return problems;
+}
+
+function secretFieldPaths(value: unknown, path: string[]): string[][] {
+  if (value === null || typeof value !== "object") return [];
+  const found: string[][] = [];
+  for (const [k, v] of Object.entries(value)) {
+    if (isSecretFieldName(k) && typeof v === "string") found.push([...path, k]);
+    else found.push(...secretFieldPaths(v, [...path, k]));
+  }
+  return found;
+}

@@ -1,0 +1,52 @@
+/**
+ * `npm run --silent plan -- --stack <name> [--format json]`: the offline plan of one example stack.
+ * Prints exactly one JSON document on stdout; on invalid config or an unknown stack, the message on stderr
+ * and exit code 1. See test/harness/plan.ts for the format.
+ */
+import { parseArgs } from "node:util";
+import { ConfigError } from "../profiles/configErrors";
+import { installMocks } from "../test/harness/mocks";
+import { UnknownStackError } from "../test/harness/stackFiles";
+
+const FORMATS = ["json"] as const;
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      stack: { type: "string" },
+      format: { type: "string", default: "json" },
+      // Like `pulumi -C`: where Pulumi.yaml and Pulumi.<stack>.yaml live (default: this project).
+      dir: { type: "string" },
+    },
+    allowPositionals: false,
+  });
+  if (!values.stack) {
+    process.stderr.write("usage: npm run --silent plan -- --stack <name> [--format json] [--dir <project dir>]\n");
+    return 2;
+  }
+  if (!(FORMATS as readonly string[]).includes(values.format ?? "")) {
+    process.stderr.write(`--format must be one of: ${FORMATS.join(", ")}\n`);
+    return 2;
+  }
+  installMocks();
+  const { planStack } = await import("../test/harness/plan");
+  try {
+    const plan = await planStack(values.stack, { dir: values.dir });
+    process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
+    return 0;
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof UnknownStackError) {
+      process.stderr.write(`${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`plan failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,86 @@
+import * as pulumi from "@pulumi/pulumi";
+import { installMocks, recorder } from "./mocks";
+import { redactSecrets, settle, type RecordedOptions } from "./recorder";
+import { readStackConfig } from "./stackFiles";
+
+/**
+ * The offline plan: evaluates index.ts for one stack under the recording mocks and returns the reviewer's view
+ * of the desired state. Needs no Pulumi CLI, plugin, credential or state. Secrets appear only as "[secret]".
+ * Format (stable: fields are only ever added):
+ *   { project, stack, resources: [{ urn, type, name, custom, parent, provider, dependencies, inputs, options }], outputs }
+ */
+
+export interface PlanResource {
+  urn: string;
+  type: string;
+  name: string;
+  custom: boolean;
+  parent: string | null;
+  provider: string | null;
+  dependencies: string[];
+  inputs: Record<string, unknown>;
+  options: RecordedOptions;
+}
+
+export interface PlanDocument {
+  project: string;
+  stack: string;
+  resources: PlanResource[];
+  outputs: Record<string, unknown>;
+}
+
+export interface PlanOptions {
+  /** Replace whole top-level config keys (full key → value) before evaluating, e.g. to toggle NATS. */
+  overrides?: Record<string, unknown>;
+  /** Directory holding Pulumi.yaml and the stack files (default: this project). */
+  dir?: string;
+}
+
+type Program = () => Promise<Record<string, unknown>>;
+
+/** Resolves Outputs anywhere in a value; secret ones (and anything under them) become "[secret]". */
+export async function resolveOutputs(value: unknown): Promise<unknown> {
+  if (pulumi.Output.isInstance(value)) {
+    const output = value as pulumi.Output<unknown>;
+    if (await pulumi.isSecret(output)) return "[secret]";
+    const inner = await new Promise<unknown>((resolve) => output.apply((v) => resolve(v)));
+    return resolveOutputs(inner);
+  }
+  if (value instanceof Promise) return resolveOutputs(await value);
+  if (pulumi.Resource.isInstance(value)) return undefined;
+  if (Array.isArray(value)) return Promise.all(value.map(resolveOutputs));
+  if (value !== null && typeof value === "object") {
+    const entries = await Promise.all(
+      Object.entries(value).map(async ([k, v]) => [k, await resolveOutputs(v)] as const),
+    );
+    return Object.fromEntries(entries.filter(([, v]) => v !== undefined));
+  }
+  return value;
+}
+
+async function loadProgram(): Promise<Program> {
+  // Imported lazily: the mocks must be in place before any program module loads.
+  const mod = (await import("../../index")) as unknown as { default?: Program } | Program;
+  return typeof mod === "function" ? mod : (mod.default as Program);
+}
+
+export async function planStack(stack: string, options: PlanOptions = {}): Promise<PlanDocument> {
+  const { project, config, secretKeys } = readStackConfig(stack, options.dir);
+  for (const [key, value] of Object.entries(options.overrides ?? {})) {
+    if (value === undefined) delete config[key];
+    else config[key] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  installMocks(project, stack);
+  recorder.reset();
+  pulumi.runtime.setAllConfig(config, secretKeys);
+
+  const program = await loadProgram();
+  const exported = await program();
+  const outputs = (await resolveOutputs(exported)) as Record<string, unknown>;
+  await settle(recorder);
+
+  const resources = recorder.resources
+    .map((r) => ({ ...r, inputs: redactSecrets(r.inputs) as Record<string, unknown> }))
+    .sort((a, b) => a.urn.localeCompare(b.urn));
+  return { project, stack, resources, outputs };
+}

@@ -1,0 +1,98 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+
+/**
+ * Reads a stack's configuration the way the Pulumi CLI hands it to the program: Pulumi.yaml defaults
+ * overlaid by Pulumi.<stack>.yaml, every key namespaced, structured values as JSON. `secure:` values cannot
+ * be decrypted offline, so they become a placeholder and their key is marked secret (as the CLI would).
+ */
+
+export const PROJECT_ROOT = join(__dirname, "..", "..");
+/** Stands in for values set with `--secret`; the plan shows it only as "[secret]". */
+export const SECRET_PLACEHOLDER = "offline-plan-secret-placeholder";
+
+export interface StackConfigInput {
+  project: string;
+  config: Record<string, string>;
+  secretKeys: string[];
+}
+
+export class UnknownStackError extends Error {}
+
+export function exampleStacks(root = PROJECT_ROOT): string[] {
+  return readdirSync(root)
+    .map((f) => /^Pulumi\.([a-z0-9-]+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .sort();
+}
+
+type Yaml = Record<string, unknown>;
+
+function readYaml(path: string): Yaml {
+  const parsed: unknown = parse(readFileSync(path, "utf8"));
+  return parsed !== null && typeof parsed === "object" ? (parsed as Yaml) : {};
+}
+
+function isSecure(value: unknown): boolean {
+  return (
+    value !== null &&
+    typeof value === "object" &&
+    "secure" in (value as Yaml) &&
+    Object.keys(value as Yaml).length === 1
+  );
+}
+
+/** Replaces `{secure: …}` leaves with the placeholder; reports whether any were found. */
+function stripSecure(value: unknown): { value: unknown; secret: boolean } {
+  if (isSecure(value)) return { value: SECRET_PLACEHOLDER, secret: true };
+  if (Array.isArray(value)) {
+    const items = value.map(stripSecure);
+    return { value: items.map((i) => i.value), secret: items.some((i) => i.secret) };
+  }
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value as Yaml).map(([k, v]) => [k, stripSecure(v)] as const);
+    return {
+      value: Object.fromEntries(entries.map(([k, v]) => [k, v.value])),
+      secret: entries.some(([, v]) => v.secret),
+    };
+  }
+  return { value, secret: false };
+}
+
+function namespaced(project: string, key: string): string {
+  return key.includes(":") ? key : `${project}:${key}`;
+}
+
+function asConfigString(value: unknown): string {
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+export function readStackConfig(stack: string, root: string = PROJECT_ROOT): StackConfigInput {
+  const stackFile = join(root, `Pulumi.${stack}.yaml`);
+  if (!existsSync(stackFile)) {
+    const known = exampleStacks(root);
+    throw new UnknownStackError(
+      `unknown stack "${stack}": no Pulumi.${stack}.yaml; known stacks: ${known.join(", ") || "none"}`,
+    );
+  }
+  const projectFile = readYaml(join(root, "Pulumi.yaml"));
+  const project = String(projectFile["name"]);
+  const config: Record<string, string> = {};
+  const secretKeys = new Set<string>();
+
+  // Project-level defaults: `key: value`, or `key: { default: value }` / `{ value: value }`.
+  for (const [key, spec] of Object.entries((projectFile["config"] as Yaml | undefined) ?? {})) {
+    const specObj = spec !== null && typeof spec === "object" && !Array.isArray(spec) ? (spec as Yaml) : undefined;
+    const value =
+      specObj && ("value" in specObj || "default" in specObj) ? (specObj["value"] ?? specObj["default"]) : spec;
+    if (value !== undefined) config[namespaced(project, key)] = asConfigString(value);
+  }
+  for (const [key, raw] of Object.entries((readYaml(stackFile)["config"] as Yaml | undefined) ?? {})) {
+    const fullKey = namespaced(project, key);
+    const { value, secret } = stripSecure(raw);
+    config[fullKey] = asConfigString(value);
+    if (secret) secretKeys.add(fullKey);
+  }
+  return { project, config, secretKeys: [...secretKeys].sort() };
+}

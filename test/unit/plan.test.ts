@@ -1,0 +1,78 @@
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { PROJECT_ROOT } from "../harness/stackFiles";
+
+/** Runs the real command an operator runs: `npm run --silent plan -- …`. */
+function plan(args: string[]) {
+  const result = spawnSync("npm", ["run", "--silent", "plan", "--", ...args], {
+    cwd: PROJECT_ROOT,
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const scratch = mkdtempSync(join(tmpdir(), "stellaops-plan-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function projectWithStack(stack: string, yaml: string): string {
+  const dir = mkdtempSync(join(scratch, "p-"));
+  copyFileSync(join(PROJECT_ROOT, "Pulumi.yaml"), join(dir, "Pulumi.yaml"));
+  writeFileSync(join(dir, `Pulumi.${stack}.yaml`), yaml);
+  return dir;
+}
+
+describe("npm run plan", () => {
+  it("prints exactly one JSON document with the promised fields for dev", () => {
+    const { status, stdout, stderr } = plan(["--stack", "dev", "--format", "json"]);
+    expect(stderr).toBe("");
+    expect(status).toBe(0);
+    const doc = JSON.parse(stdout) as Record<string, unknown>;
+    expect(doc).toMatchObject({ project: "stellaops-infra", stack: "dev" });
+    const resources = doc["resources"] as Record<string, unknown>[];
+    expect(resources.length).toBeGreaterThan(0);
+    for (const r of resources) {
+      expect(Object.keys(r)).toEqual(
+        expect.arrayContaining([
+          "urn",
+          "type",
+          "name",
+          "custom",
+          "parent",
+          "provider",
+          "dependencies",
+          "inputs",
+          "options",
+        ]),
+      );
+      expect(typeof r["urn"]).toBe("string");
+      expect(Array.isArray(r["dependencies"])).toBe(true);
+    }
+    // Resources under an explicit provider name it; the provider itself is in the plan.
+    const network = resources.find((r) => r["type"] === "docker:index/network:Network");
+    expect(network?.["provider"]).toMatch(/pulumi:providers:docker::docker::/);
+    expect(resources.some((r) => r["type"] === "pulumi:providers:docker")).toBe(true);
+    expect(doc["outputs"]).toMatchObject({ profile: "docker", environment: "dev" });
+  });
+
+  it("exits 1 naming the key when the stack file is broken", () => {
+    const dir = projectWithStack(
+      "broken",
+      "config:\n  stellaops-infra:profile: docker\n  stellaops-infra:postgres:\n    version: newest\n",
+    );
+    const { status, stdout, stderr } = plan(["--stack", "broken", "--dir", dir]);
+    expect(status).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr).toContain("stellaops-infra:postgres.version");
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("exits 1 for an unknown stack, listing the known ones", () => {
+    const { status, stderr } = plan(["--stack", "no-such-stack"]);
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/unknown stack "no-such-stack".*known stacks: .*dev/);
+  });
+});
