@@ -4,8 +4,14 @@ import { renderAclLine } from "./acl";
 import type { ValkeyAppUsers } from "./appUsers";
 import type { ValkeyExternalSettings } from "./settings";
 
+/** external.valkey as the profile hands it over: secret fields may already be secret Outputs. */
+export type ValkeyExternalConfig = Omit<ValkeyExternalSettings, "adminPassword" | "appPassword"> & {
+  readonly adminPassword: pulumi.Input<string>;
+  readonly appPassword?: pulumi.Input<string>;
+};
+
 export interface ValkeyExternalArgs {
-  readonly external: ValkeyExternalSettings;
+  readonly external: ValkeyExternalConfig;
   readonly appUsers: ValkeyAppUsers;
 }
 

@@ -19,8 +19,9 @@ export interface ValkeyKubernetesArgs {
 
 /**
  * Valkey from the valkey-io `valkey` Helm chart: ACL users from a Secret this component owns, persistent
- * volumes, the rendered durability config, and read replicas when configured. The chart's 0.9.x line replicates
- * but has no Sentinel, so a lost primary is restarted by Kubernetes on its volume, not failed over (docs/valkey.md).
+ * volumes, the rendered durability config, and read replicas when configured. Replicas only, no Sentinel: a lost
+ * primary is restarted by Kubernetes on its volume, not failed over (the chart's Sentinel mode would need clients to
+ * find the primary through Sentinel, which the output contract does not carry; see docs/valkey.md).
  */
 export class ValkeyKubernetes extends pulumi.ComponentResource implements ServerContract {
   public readonly endpoint: ServerEndpoint;
