@@ -23,11 +23,16 @@ const TLS_DIR = "/tls";
  * or `docker inspect`. A server still loading its AOF answers LOADING, not PONG, and counts as not ready.
  */
 export function dockerHealthcheckTest(tls: boolean): string[] {
-  const tlsFlags = tls ? ` --tls --cacert ${TLS_DIR}/ca.crt` : "";
   return [
     "CMD-SHELL",
-    `REDISCLI_AUTH="$(cat ${HEALTHCHECK_PASSWORD_PATH})" valkey-cli${tlsFlags} --no-auth-warning --user ${HEALTHCHECK_ACL_USER.name} -p ${VALKEY_CONTAINER_PORT} ping | grep -q PONG`,
+    healthcheckShellCommand({ port: VALKEY_CONTAINER_PORT, passwordFile: HEALTHCHECK_PASSWORD_PATH, tls }),
   ];
+}
+
+/** The shell command behind the healthcheck; exits 0 only when the server answers PONG to the healthcheck user. */
+export function healthcheckShellCommand(o: { port: number; passwordFile: string; tls: boolean }): string {
+  const tlsFlags = o.tls ? ` --tls --cacert ${TLS_DIR}/ca.crt` : "";
+  return `REDISCLI_AUTH="$(cat ${o.passwordFile})" valkey-cli${tlsFlags} --no-auth-warning --user ${HEALTHCHECK_ACL_USER.name} -p ${o.port} ping | grep -q PONG`;
 }
 
 export interface ValkeyDockerArgs {

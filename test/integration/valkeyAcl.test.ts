@@ -1,7 +1,10 @@
-import { readdirSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type Valkey from "iovalkey";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appAclUsers, HEALTHCHECK_ACL_USER } from "../../components/valkey/acl";
+import { healthcheckShellCommand } from "../../components/valkey/docker";
 import { valkeySettings } from "../../components/valkey/settings";
 import { serverBinaryOrSkip } from "../support/servers";
 import { startValkeyServer, type TestUser, type ValkeyTestServer } from "./valkeyServer";
@@ -207,6 +210,25 @@ describe.skipIf(!bin)("Valkey ACLs on a real server: shared mode", () => {
     expect(await health.ping()).toBe("PONG");
     await expect(health.get("authority:tenant:a")).rejects.toThrow(/NOPERM/);
     await expect(health.call("INFO")).rejects.toThrow(/NOPERM/);
+  });
+
+  it("the Docker healthcheck command authenticates from its password file and fails with a wrong one", () => {
+    const passwordFile = join(server.dir, "healthcheck.pass");
+    const command = healthcheckShellCommand({ port: server.port, passwordFile, tls: false });
+    const runs = (password: string): boolean => {
+      writeFileSync(passwordFile, password, { mode: 0o400 });
+      try {
+        execFileSync("sh", ["-c", command], { stdio: "ignore", timeout: 10_000 });
+        return true;
+      } catch {
+        return false;
+      } finally {
+        rmSync(passwordFile, { force: true });
+      }
+    };
+    expect(runs(server.users.get(HEALTHCHECK_ACL_USER.name)!.password)).toBe(true);
+    expect(runs("wrong-password")).toBe(false);
+    expect(command).not.toContain(server.users.get(HEALTHCHECK_ACL_USER.name)!.password);
   });
 
   it("shows the admin appendonly yes, noeviction and the explicit maxmemory", async () => {
