@@ -105,60 +105,95 @@ export class PostgresDatabase extends pulumi.ComponentResource {
     );
     const dbName = (db: string) => this.databases[db].name;
 
+    // Schemas of one owner one after another: on a server without a real superuser the provider briefly grants
+    // itself the owner role for each, and two such grants of the same role at once collide.
+    const lastOfOwner = new Map<string, postgresql.Schema>();
+    this.schemas = Object.fromEntries(
+      layout.schemas.map((schema) => {
+        const previous = lastOfOwner.get(schema.owner);
+        const created = new postgresql.Schema(
+          `${name}-schema-${schema.name}`,
+          { name: schema.name, database: dbName(schema.database), owner: roleName(schema.owner), dropCascade: false },
+          { ...stateful, dependsOn: [...ready, ...(previous ? [previous] : [])] },
+        );
+        lastOfOwner.set(schema.owner, created);
+        return [schema.name, created];
+      }),
+    );
+
+    // Grants strictly one at a time, after the schemas: concurrent GRANT/REVOKE on one catalog row fails with
+    // "tuple concurrently updated" (pulumi-postgresql#126, terraform-provider-postgresql#178).
+    let previousGrant: pulumi.Resource[] = Object.values(this.schemas);
+    const inSequence = <T extends pulumi.Resource>(create: (opts: pulumi.CustomResourceOptions) => T): T => {
+      const created = create({ ...on, dependsOn: [...ready, ...previousGrant] });
+      previousGrant = [created];
+      return created;
+    };
+
     for (const db of layout.databases) {
-      new postgresql.Grant(
-        `${name}-revoke-public-${db.name}`,
-        { database: dbName(db.name), objectType: "database", role: "public", privileges: [] },
-        on,
+      inSequence(
+        (o) =>
+          new postgresql.Grant(
+            `${name}-revoke-public-${db.name}`,
+            { database: dbName(db.name), objectType: "database", role: "public", privileges: [] },
+            o,
+          ),
       );
-      new postgresql.Grant(
-        `${name}-public-schema-${db.name}`,
-        { database: dbName(db.name), schema: "public", objectType: "schema", role: "public", privileges: ["USAGE"] },
-        on,
+      inSequence(
+        (o) =>
+          new postgresql.Grant(
+            `${name}-public-schema-${db.name}`,
+            {
+              database: dbName(db.name),
+              schema: "public",
+              objectType: "schema",
+              role: "public",
+              privileges: ["USAGE"],
+            },
+            o,
+          ),
       );
     }
     for (const role of layout.roles) {
-      new postgresql.Grant(
-        `${name}-connect-${role.service}`,
-        {
-          database: dbName(role.database),
-          objectType: "database",
-          role: this.roles[role.service].name,
-          privileges: role.temporaryTables ? ["CONNECT", "TEMPORARY"] : ["CONNECT"],
-        },
-        on,
+      inSequence(
+        (o) =>
+          new postgresql.Grant(
+            `${name}-connect-${role.service}`,
+            {
+              database: dbName(role.database),
+              objectType: "database",
+              role: this.roles[role.service].name,
+              privileges: role.temporaryTables ? ["CONNECT", "TEMPORARY"] : ["CONNECT"],
+            },
+            o,
+          ),
       );
     }
-
-    this.schemas = Object.fromEntries(
-      layout.schemas.map((schema) => [
-        schema.name,
-        new postgresql.Schema(
-          `${name}-schema-${schema.name}`,
-          { name: schema.name, database: dbName(schema.database), owner: roleName(schema.owner), dropCascade: false },
-          stateful,
-        ),
-      ]),
-    );
-
     for (const grant of layout.readGrants) {
       const base = `${name}-read-${grant.service}-${grant.schema}`;
-      const schemaOn = { ...on, dependsOn: [...ready, this.schemas[grant.schema]] };
       const common = {
         database: dbName(grant.database),
         schema: this.schemas[grant.schema].name,
         role: roleName(grant.role),
       };
-      new postgresql.Grant(`${base}-usage`, { ...common, objectType: "schema", privileges: ["USAGE"] }, schemaOn);
-      new postgresql.Grant(
-        `${base}-tables`,
-        { ...common, objectType: "table", objects: [], privileges: ["SELECT"] },
-        schemaOn,
+      inSequence(
+        (o) => new postgresql.Grant(`${base}-usage`, { ...common, objectType: "schema", privileges: ["USAGE"] }, o),
       );
-      new postgresql.DefaultPrivileges(
-        `${base}-future-tables`,
-        { ...common, owner: roleName(grant.owner), objectType: "table", privileges: ["SELECT"] },
-        schemaOn,
+      inSequence(
+        (o) =>
+          new postgresql.Grant(
+            `${base}-tables`,
+            { ...common, objectType: "table", objects: [], privileges: ["SELECT"] },
+            o,
+          ),
+      );
+      inSequence(
+        (o) =>
+          new postgresql.DefaultPrivileges(
+            `${base}-future-tables`,
+            { ...common, owner: roleName(grant.owner), objectType: "table", privileges: ["SELECT"] },
+            o,
+          ),
       );
     }
 

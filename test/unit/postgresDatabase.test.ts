@@ -128,6 +128,39 @@ describe("PostgresDatabase (provider rendering)", () => {
     }
   });
 
+  it("runs grants strictly one after another, and one owner's schemas one after another", async () => {
+    deploy();
+    const records = await settled();
+    const byUrn = new Map(records.map((r) => [r.urn, r]));
+    const reaches = (from: string, to: string, seen = new Set<string>()): boolean => {
+      if (from === to) return true;
+      if (seen.has(from)) return false;
+      seen.add(from);
+      return (byUrn.get(from)?.dependencies ?? []).some((d) => reaches(d, to, seen));
+    };
+    const serialized = (group: { urn: string; name: string }[]) => {
+      for (const a of group) {
+        for (const b of group) {
+          if (a !== b) expect(reaches(a.urn, b.urn) || reaches(b.urn, a.urn), `${a.name} / ${b.name}`).toBe(true);
+        }
+      }
+    };
+    const grants = [
+      ...resourcesOfType("postgresql:index/grant:Grant"),
+      ...resourcesOfType("postgresql:index/defaultPrivileges:DefaultPrivileges"),
+    ];
+    expect(grants.length).toBe(16);
+    serialized(grants);
+    // Every grant comes after every schema.
+    for (const g of grants) {
+      for (const s of resourcesOfType("postgresql:index/schema:Schema"))
+        expect(reaches(g.urn, s.urn), g.name).toBe(true);
+    }
+    serialized(
+      ["scanner", "scanner_app"].map((n) => findResource("postgresql:index/schema:Schema", `layout-schema-${n}`)),
+    );
+  });
+
   it("creates roles as configured, each with a generated password that is a secret", async () => {
     deploy();
     await settled();
