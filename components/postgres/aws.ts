@@ -69,7 +69,9 @@ export class PostgresAwsServer extends pulumi.ComponentResource implements Postg
     const on = { parent: this, provider: platform.provider };
     const identifier = rds.identifier ?? `${platform.namePrefix}-postgres`;
     const major = majorOf(settings.version);
-    const tags = { ...platform.tags, "stellaops:component": "postgres" };
+    // The stack's tags come from the provider's defaultTags (profiles/platforms.ts): repeating them here would put
+    // them in the instance's inputs, so a tag edit would show as a change to the database itself.
+    const tags = { "stellaops:component": "postgres" };
 
     const subnetGroup = new aws.rds.SubnetGroup(
       `${name}-subnets`,

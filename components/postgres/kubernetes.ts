@@ -6,6 +6,13 @@ import { helmChartArgs, type KubernetesPlatform } from "../platform";
 import { POSTGRES_PORT, type PostgresServer } from "./server";
 import type { PostgresKubernetesSettings } from "./settings";
 
+const OWN_LABELS = {
+  "app.kubernetes.io/name": "postgres",
+  "app.kubernetes.io/component": "database",
+  "app.kubernetes.io/part-of": "stellaops",
+  "app.kubernetes.io/managed-by": "stellaops-infra",
+};
+
 export interface PostgresKubernetesServerArgs {
   readonly platform: KubernetesPlatform;
   /** `stellaops-infra:kubernetes.postgres` */
@@ -56,11 +63,7 @@ export class PostgresKubernetesServer extends pulumi.ComponentResource implement
     const { platform } = args;
     const settings = args.kubernetes;
     const on = { parent: this, provider: platform.provider };
-    const labels = {
-      ...platform.labels,
-      "app.kubernetes.io/name": "postgres",
-      "app.kubernetes.io/component": "database",
-    };
+    const labels = { ...platform.labels, ...OWN_LABELS };
 
     if (settings.operator.install) {
       const chart = helmChartArgs(settings.operator.chartSource);
@@ -108,7 +111,8 @@ export class PostgresKubernetesServer extends pulumi.ComponentResource implement
         metadata: {
           name: settings.clusterName,
           namespace: platform.namespace,
-          labels,
+          // Fixed labels only: the Cluster's inputs must not move when the stack's labels do.
+          labels: OWN_LABELS,
           // Await the operator's Ready condition (primary up, replicas streaming) before dependents run.
           annotations: { "pulumi.com/waitFor": "condition=Ready" },
         },

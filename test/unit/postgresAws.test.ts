@@ -38,8 +38,8 @@ function awsPlatform(overrides: Partial<AwsPlatform> = {}): AwsPlatform {
 
 const INSTANCE = "aws:rds/instance:Instance";
 
-function deploy(awsRaw: object = {}, settingsRaw: object = {}) {
-  const platform = awsPlatform();
+function deploy(awsRaw: object = {}, settingsRaw: object = {}, platformOverrides: Partial<AwsPlatform> = {}) {
+  const platform = awsPlatform(platformOverrides);
   const settings = postgresSettings.parse(settingsRaw);
   const server = new PostgresAwsServer("postgres", { platform, settings, aws: postgresAwsSettings.parse(awsRaw) });
   return { platform, server, settings };
@@ -171,6 +171,8 @@ describe("PostgresAwsServer (RDS)", () => {
         roleDefaults: { connectionLimit: 3 },
         readGrants: [{ service: "notify", schema: "scheduler" }],
       },
+      // Stack tags reach the instance through the provider's defaultTags, not its inputs.
+      { tags: { "stellaops:environment": "prod", team: "platform" } },
     );
     await settled();
     const after = findResource(INSTANCE, "postgres-instance");

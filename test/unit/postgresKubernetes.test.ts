@@ -20,7 +20,9 @@ import {
   valueOf,
 } from "../harness";
 
-function kubernetesPlatform(): KubernetesPlatform {
+function kubernetesPlatform(
+  labels: Record<string, string> = { "app.kubernetes.io/part-of": "stellaops" },
+): KubernetesPlatform {
   const provider = new k8s.Provider("kubernetes", { namespace: "stellaops" });
   return {
     kind: "kubernetes",
@@ -30,7 +32,7 @@ function kubernetesPlatform(): KubernetesPlatform {
     storageClass: "fast-ssd",
     airgapped: false,
     imagePullSecrets: ["mirror-pull"],
-    labels: { "app.kubernetes.io/part-of": "stellaops" },
+    labels,
     stateful: { protect: true, retainOnDelete: true },
   };
 }
@@ -41,8 +43,13 @@ const JOB = "kubernetes:batch/v1:Job";
 const SECRET = "kubernetes:core/v1:Secret";
 const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
 
-function deploy(k8sRaw: object = {}, settingsRaw: object = {}, optional: string[] = []) {
-  const platform = kubernetesPlatform();
+function deploy(
+  k8sRaw: object = {},
+  settingsRaw: object = {},
+  optional: string[] = [],
+  labels?: Record<string, string>,
+) {
+  const platform = kubernetesPlatform(labels);
   const kubernetes = postgresKubernetesSettings.parse(k8sRaw);
   const settings = postgresSettings.parse(settingsRaw);
   const server = new PostgresKubernetesServer("postgres", { platform, kubernetes });
@@ -157,6 +164,11 @@ describe("PostgresKubernetesServer (CloudNativePG)", () => {
     deploy();
     await settled();
     const before = findResource(CLUSTER, "postgres-cluster");
+    resetRecorder();
+    deploy({}, {}, [], { "app.kubernetes.io/part-of": "stellaops", team: "platform" });
+    await settled();
+    // The stack's labels do not reach the Cluster at all.
+    expect(findResource(CLUSTER, "postgres-cluster").inputs).toEqual(before.inputs);
     resetRecorder();
     deploy(
       {
