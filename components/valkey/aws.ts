@@ -39,6 +39,7 @@ export class ValkeyElastiCache extends pulumi.ComponentResource implements Serve
 
   constructor(name: string, args: ValkeyElastiCacheArgs, opts?: pulumi.ComponentResourceOptions) {
     super("stellaops:valkey:ElastiCache", name, {}, opts);
+    // Tags come from the provider's defaultTags: a tag edit then never shows up as a change to the cache itself.
     const { platform, settings } = args;
     const cfg = args.aws;
     validateReplication(cfg);
@@ -49,7 +50,6 @@ export class ValkeyElastiCache extends pulumi.ComponentResource implements Serve
       );
     }
     const prefix = platform.namePrefix;
-    const tags = { ...platform.tags };
     const child = { parent: this, provider: platform.provider };
 
     this.securityGroup = new aws.ec2.SecurityGroup(
@@ -58,7 +58,6 @@ export class ValkeyElastiCache extends pulumi.ComponentResource implements Serve
         name: `${prefix}-valkey`,
         description: "StellaOps Valkey (ElastiCache): 6379 from allowed sources only",
         vpcId: platform.vpcId,
-        tags,
       },
       child,
     );
@@ -67,7 +66,6 @@ export class ValkeyElastiCache extends pulumi.ComponentResource implements Serve
       ipProtocol: "tcp",
       fromPort: ELASTICACHE_PORT,
       toPort: ELASTICACHE_PORT,
-      tags,
     };
     for (const sg of platform.allowedSecurityGroupIds) {
       new aws.vpc.SecurityGroupIngressRule(
@@ -86,7 +84,6 @@ export class ValkeyElastiCache extends pulumi.ComponentResource implements Serve
         name: elastiCacheId(prefix, "valkey"),
         description: "StellaOps Valkey",
         subnetIds: [...platform.subnetIds],
-        tags,
       },
       child,
     );
@@ -98,7 +95,6 @@ export class ValkeyElastiCache extends pulumi.ComponentResource implements Serve
         family,
         description: "StellaOps Valkey: noeviction unless configured otherwise",
         parameters: elastiCacheParameters(settings),
-        tags,
       },
       child,
     );
@@ -123,7 +119,6 @@ export class ValkeyElastiCache extends pulumi.ComponentResource implements Serve
             engine: "valkey",
             accessString: elastiCacheAccessString(user),
             authenticationMode: { type: "password", passwords: [password] },
-            tags,
           },
           child,
         ),
@@ -134,7 +129,6 @@ export class ValkeyElastiCache extends pulumi.ComponentResource implements Serve
         userGroupId: elastiCacheId(prefix, "valkey-users"),
         engine: "valkey",
         userIds: users.map((u) => u.userId),
-        tags,
       },
       child,
     );
@@ -165,7 +159,6 @@ export class ValkeyElastiCache extends pulumi.ComponentResource implements Serve
         finalSnapshotIdentifier: `${replicationGroupId}-final`,
         autoMinorVersionUpgrade: true,
         userGroupIds: [this.userGroup.userGroupId],
-        tags,
       },
       { ...child, ...statefulResourceOptions(platform.stateful) },
     );
