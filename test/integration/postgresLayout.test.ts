@@ -1,12 +1,14 @@
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Client } from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildLayout, type PostgresLayout, type RoleSpec } from "../../components/postgres/layout";
+import { envNameFor, layoutJobCommand } from "../../components/postgres/layoutJob";
 import { stableScramVerifier } from "../../components/postgres/scram";
 import { postgresSettings } from "../../components/postgres/settings";
-import { renderLayoutSql } from "../../components/postgres/sql";
+import { renderLayoutSql, scriptVariables } from "../../components/postgres/sql";
 import { serverBinaryOrSkip, tempDir } from "../support/servers";
 import { postgresServerBinariesOrSkip, PostgresTestServer } from "./postgresServer";
 
@@ -149,6 +151,25 @@ describe.skipIf(!bin || !psqlPath)(`layout script on a real PostgreSQL server ($
         expect(schemas).toContainEqual({ nspname: s.name, owner: s.owner });
       }
     }
+  });
+
+  it("runs exactly as the Kubernetes layout Job does (passwords from the environment), changing nothing on re-run", async () => {
+    const before = await catalogSnapshot();
+    const command = layoutJobCommand(scriptVariables(layout), scriptPath);
+    const env: Record<string, string> = {
+      PATH: `${dirname(psqlPath as string)}:${process.env.PATH ?? ""}`,
+      PGHOST: server.host,
+      PGPORT: String(server.port),
+      PGUSER: server.superuser,
+      PGPASSWORD: server.superuserPassword,
+      PGDATABASE: "postgres",
+      PGSSLMODE: "disable",
+      ...Object.fromEntries(layout.roles.map((r) => [envNameFor(r.passwordVariable), variables[r.passwordVariable]])),
+    };
+    execFileSync(command[0], command.slice(1), { env, stdio: ["ignore", "pipe", "pipe"] });
+    expect(await catalogSnapshot()).toEqual(before);
+    const scanner = roleOf("scanner");
+    await expect(outcome(connectAs(scanner))).resolves.toBe("ok");
   });
 
   it("refuses to run without every password variable, before creating anything", () => {
