@@ -82,10 +82,9 @@ export class PostgresDatabase extends pulumi.ComponentResource {
         ),
       ]),
     );
-    const roleName = (name: string): pulumi.Output<string> => {
-      const role = layout.roles.find((r) => r.name === name);
-      return this.roles[role?.service as string].name;
-    };
+    /** A role's name as an Output of its resource, so whatever uses it waits for the role to exist. */
+    const roleName = (role: string): pulumi.Output<string> =>
+      this.roles[layout.roles.find((r) => r.name === role)?.service as string].name;
 
     // The main database's logical name does not carry its name, so renaming it (postgres.database) is an update.
     this.databases = Object.fromEntries(
