@@ -98,7 +98,7 @@ export class Buckets extends pulumi.ComponentResource {
           );
 
     this.buckets = Object.fromEntries(
-      this.layout.buckets.map((plan) => [plan.role, this.bucket(name, plan, args.stateful, ready, target.kind)]),
+      this.layout.buckets.map((plan) => [plan.role, this.bucket(name, plan, args.stateful, ready)]),
     ) as Record<BucketRole, aws.s3.Bucket>;
 
     const kms =
@@ -140,13 +140,7 @@ export class Buckets extends pulumi.ComponentResource {
    * One bucket and its configuration. The sub-resources are applied one after another: S3 refuses concurrent
    * configuration changes on one bucket ("A conflicting conditional operation is in progress").
    */
-  private bucket(
-    name: string,
-    plan: BucketPlan,
-    stateful: StatefulOptions,
-    ready: pulumi.Resource[],
-    kind: "aws" | "server",
-  ): aws.s3.Bucket {
+  private bucket(name: string, plan: BucketPlan, stateful: StatefulOptions, ready: pulumi.Resource[]): aws.s3.Bucket {
     const base = { parent: this, provider: this.provider };
     const bucket = new aws.s3.Bucket(
       `${name}-${plan.role}`,
@@ -155,8 +149,8 @@ export class Buckets extends pulumi.ComponentResource {
         // Never delete objects to make a destroy succeed; a non-empty bucket stays.
         forceDestroy: false,
         // S3 decides Object Lock at creation only: changing this replaces the bucket, which `protect` refuses.
+        // No tags here: on AWS they come from the provider's defaultTags, so a tag edit never touches a bucket.
         objectLockEnabled: plan.objectLock !== undefined,
-        tags: kind === "aws" ? { "stellaops:bucket-role": plan.role } : undefined,
       },
       { ...base, dependsOn: ready, ...statefulResourceOptions(stateful) },
     );

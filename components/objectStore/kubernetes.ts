@@ -15,8 +15,8 @@ export interface ObjectStoreKubernetesServerArgs {
 }
 
 /**
- * RustFS as a one-replica StatefulSet with a persistent volume, a ClusterIP Service and a Secret holding generated
- * root credentials.
+ * RustFS as a one-replica StatefulSet on a persistent volume claim, a ClusterIP Service and a Secret holding
+ * generated root credentials.
  *
  * Why not RustFS's upstream Helm chart (rustfs/rustfs, helm/rustfs, published at charts.rustfs.com)? It can be
  * pinned and vendored, but it is pre-1.0 (0.0.x) and does not yet suit a sealed, reviewable install:
@@ -44,6 +44,7 @@ export class ObjectStoreKubernetesServer extends pulumi.ComponentResource implem
   public readonly adminUrl: pulumi.Output<string>;
   public readonly credentialsSecret: k8s.core.v1.Secret;
   public readonly service: k8s.core.v1.Service;
+  public readonly dataClaim: k8s.core.v1.PersistentVolumeClaim;
   public readonly statefulSet: k8s.apps.v1.StatefulSet;
 
   constructor(name: string, args: ObjectStoreKubernetesServerArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -78,6 +79,22 @@ export class ObjectStoreKubernetesServer extends pulumi.ComponentResource implem
       { parent: this, provider },
     );
 
+    // The data volume is its own resource, so it carries protect/retainOnDelete, and growing storageSize is an
+    // in-place PVC expansion (a StatefulSet's volumeClaimTemplates cannot change). Its labels are fixed: no label
+    // setting may ever touch it.
+    this.dataClaim = new k8s.core.v1.PersistentVolumeClaim(
+      `${name}-data`,
+      {
+        metadata: { name: `${RUSTFS_K8S_NAME}-data`, namespace: platform.namespace, labels: selector },
+        spec: {
+          accessModes: ["ReadWriteOnce"],
+          storageClassName: platform.storageClass,
+          resources: { requests: { storage: settings.storageSize } },
+        },
+      },
+      { parent: this, provider, ...statefulResourceOptions(platform.stateful) },
+    );
+
     const secretEnv = (key: string) => ({
       name: key,
       valueFrom: { secretKeyRef: { name: this.credentialsSecret.metadata.name, key } },
@@ -96,8 +113,6 @@ export class ObjectStoreKubernetesServer extends pulumi.ComponentResource implem
           serviceName: this.service.metadata.name,
           replicas: 1,
           selector: { matchLabels: selector },
-          // The data PVC outlives the StatefulSet (deleted or scaled down): objects are never removed with it.
-          persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
           template: {
             metadata: { labels },
             spec: {
@@ -144,25 +159,17 @@ export class ObjectStoreKubernetesServer extends pulumi.ComponentResource implem
                 },
               ],
               volumes: [
+                { name: "data", persistentVolumeClaim: { claimName: this.dataClaim.metadata.name } },
                 { name: "logs", emptyDir: {} },
                 { name: "tmp", emptyDir: {} },
               ],
             },
           },
-          volumeClaimTemplates: [
-            {
-              metadata: { name: "data", labels },
-              spec: {
-                accessModes: ["ReadWriteOnce"],
-                storageClassName: platform.storageClass,
-                resources: { requests: { storage: settings.storageSize } },
-              },
-            },
-          ],
         },
       },
-      // Pulumi waits for the rollout (the pod ready on /health) before anything depends on it.
-      { parent: this, provider, ...statefulResourceOptions(platform.stateful) },
+      // Pulumi waits for the rollout (the pod ready on /health) before anything depends on it. One replica on a
+      // ReadWriteOnce claim: a StatefulSet never runs the old and the new pod at once.
+      { parent: this, provider },
     );
 
     this.endpoint = {

@@ -144,7 +144,7 @@ export const objectStoreKubernetesSettings = z.strictObject({
   /** S3 port of the Service (and the container). */
   port: port.default(8080),
   region: region.default("us-east-1"),
-  /** Size of the data volume (expand the PVC in place to grow it; see docs/objectStore.md). */
+  /** Size of the data claim; growing it expands the claim in place (the storage class must allow expansion). */
   storageSize: storageQuantity.default("20Gi"),
   /**
    * Where this program's S3 provider reaches RustFS (a port-forward, an ingress): the in-cluster Service URL when

@@ -152,6 +152,8 @@ describe("Buckets on AWS", () => {
       expect(b.parent).toBe(component.urn);
       expect(b.provider).toMatch(/::aws::/);
       expect(b.inputs).toMatchObject({ forceDestroy: false, objectLockEnabled: false });
+      // Tags come from the provider's defaultTags only: a tag edit never touches a bucket.
+      expect(b.inputs).not.toHaveProperty("tags");
       expect(b.options).toMatchObject({ protect: true, retainOnDelete: true });
     }
   });

@@ -148,7 +148,7 @@ describe("RustFS on Docker", () => {
 describe("RustFS on Kubernetes", () => {
   beforeEach(() => resetRecorder());
 
-  it("a one-replica StatefulSet as uid 10001 with fsGroup, credentials from its Secret, a retained data claim", async () => {
+  it("a one-replica StatefulSet as uid 10001 with fsGroup, credentials from its Secret, a protected data claim", async () => {
     const server = new ObjectStoreKubernetesServer("rustfs", {
       platform: kubernetesPlatform(),
       kubernetes: objectStoreKubernetesSettings.parse({ storageSize: "100Gi" }),
@@ -157,17 +157,8 @@ describe("RustFS on Kubernetes", () => {
     assertUniqueUrns(records);
     const sts = findResource("kubernetes:apps/v1:StatefulSet", "rustfs-server");
     const spec = sts.inputs["spec"] as Record<string, never>;
-    expect(spec).toMatchObject({
-      replicas: 1,
-      serviceName: "rustfs",
-      persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
-      volumeClaimTemplates: [
-        {
-          metadata: { name: "data" },
-          spec: { storageClassName: "standard", resources: { requests: { storage: "100Gi" } } },
-        },
-      ],
-    });
+    expect(spec).toMatchObject({ replicas: 1, serviceName: "rustfs" });
+    expect(spec).not.toHaveProperty("volumeClaimTemplates");
     const pod = (spec["template"] as { spec: Record<string, never> }).spec;
     expect(pod).toMatchObject({
       automountServiceAccountToken: false,
@@ -198,7 +189,19 @@ describe("RustFS on Kubernetes", () => {
         { name: "RUSTFS_CONSOLE_ENABLE", value: "false" },
       ]),
     );
-    expect(sts.options).toMatchObject({ protect: true, retainOnDelete: true });
+    // The data lives on its own claim: protected, retained, and mounted at /data.
+    const claim = findResource("kubernetes:core/v1:PersistentVolumeClaim", "rustfs-data");
+    expect(claim.inputs).toMatchObject({
+      metadata: { name: "rustfs-data", namespace: "stellaops" },
+      spec: {
+        accessModes: ["ReadWriteOnce"],
+        storageClassName: "standard",
+        resources: { requests: { storage: "100Gi" } },
+      },
+    });
+    expect(claim.options).toMatchObject({ protect: true, retainOnDelete: true });
+    expect(pod["volumes"]).toContainEqual({ name: "data", persistentVolumeClaim: { claimName: "rustfs-data" } });
+    expect(container["volumeMounts"]).toContainEqual({ name: "data", mountPath: "/data" });
     const secret = findResource("kubernetes:core/v1:Secret", "rustfs-credentials");
     expect(isSecret(secret.inputs["stringData"])).toBe(true);
     const service = findResource("kubernetes:core/v1:Service", "rustfs-service");
@@ -206,6 +209,23 @@ describe("RustFS on Kubernetes", () => {
     expect(server.readyResources).toEqual([server.statefulSet]);
     expect(await valueOf(server.serviceUrl)).toBe("http://rustfs.stellaops.svc:8080");
     expect(await valueOf(server.adminUrl)).toBe("http://rustfs.stellaops.svc:8080");
+  });
+
+  it("keeps the data claim's inputs free of platform labels, so no label edit touches it", async () => {
+    const platform = { ...kubernetesPlatform(), labels: { team: "a" } };
+    new ObjectStoreKubernetesServer("rustfs", { platform, kubernetes: objectStoreKubernetesSettings.parse({}) });
+    await settled();
+    const before = findResource("kubernetes:core/v1:PersistentVolumeClaim", "rustfs-data").inputs;
+    resetRecorder();
+    new ObjectStoreKubernetesServer("rustfs", {
+      platform: { ...kubernetesPlatform(), labels: { team: "b" } },
+      kubernetes: objectStoreKubernetesSettings.parse({}),
+    });
+    await settled();
+    expect(findResource("kubernetes:core/v1:PersistentVolumeClaim", "rustfs-data").inputs).toEqual(before);
+    expect(findResource("kubernetes:apps/v1:StatefulSet", "rustfs-server").inputs).toMatchObject({
+      metadata: { labels: { team: "b" } },
+    });
   });
 
   it("lets this program reach RustFS through a configured admin endpoint (a port-forward) instead", async () => {
