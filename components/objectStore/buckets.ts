@@ -64,7 +64,7 @@ export class Buckets extends pulumi.ComponentResource {
   public readonly layout: ObjectStoreLayout;
   public readonly provider: aws.Provider;
   public readonly buckets: Readonly<Record<BucketRole, aws.s3.Bucket>>;
-  /** Per service id: its policy document (JSON), on every backend (RustFS operators can load it with `rc`). */
+  /** Per service id: its policy document (JSON), on every backend (RustFS operators can load it with `rc admin`). */
   public readonly servicePolicyDocuments: Readonly<Record<string, pulumi.Output<string>>>;
   /** Per service id: the IAM managed policy (AWS only). */
   public readonly iamPolicies: Readonly<Record<string, aws.iam.Policy>>;

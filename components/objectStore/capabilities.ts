@@ -64,7 +64,7 @@ export const CAPABILITIES: Readonly<Record<ObjectStoreBackend, Capabilities>> = 
     // AbortIncompleteMultipartUpload is not among RustFS's documented lifecycle actions: not attempted.
     lifecycleAbortIncompleteUploads: false,
     // RustFS users and policies live behind its own admin API, not the AWS IAM API the aws provider calls. The
-    // per-service policy documents are still exported for an operator to load with `rc admin policy`.
+    // per-service policy documents are still exported for an operator to load with `rc admin`.
     iamPolicies: false,
   },
   // Any other S3-compatible server: only bucket creation is assumed; nothing else is attempted.
