@@ -110,14 +110,13 @@ export function backendProblems(settings: ObjectStoreSettings, backend: ObjectSt
       message: `${lacks("lifecycle expiration")}; remove it, or use a backend that has it (aws, rustfs)`,
     });
   }
-  if (backend === "aws" && settings.bucketPrefix === "") {
-    // S3 names are global across all AWS accounts: the catalog's plain defaults ("replay", …) are taken.
-    for (const role of BUCKET_ROLES.filter((r) => settings.buckets[r] === DEFAULT_BUCKET_NAMES[r])) {
-      problems.push({
-        path: ["objectStore", "buckets", role],
-        message: `"${settings.buckets[role]}" is a shared default and S3 bucket names are global on AWS; set objectStore.bucketPrefix (e.g. "acme-prod-") or a unique name here`,
-      });
-    }
+  const plainDefaults = BUCKET_ROLES.filter((r) => settings.buckets[r] === DEFAULT_BUCKET_NAMES[r]);
+  if (backend === "aws" && settings.bucketPrefix === "" && plainDefaults.length > 0) {
+    // S3 names are global across all AWS accounts: the catalog's plain defaults ("replay", …) are surely taken.
+    problems.push({
+      path: ["objectStore", "bucketPrefix"],
+      message: `required on AWS while ${plainDefaults.map((r) => `buckets.${r}`).join(", ")} keep their default names: S3 bucket names are global; set a prefix such as "acme-prod-" (or unique names)`,
+    });
   }
   return problems;
 }

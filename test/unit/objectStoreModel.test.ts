@@ -79,8 +79,12 @@ describe("config that needs a missing feature", () => {
   it("refuses the catalog's plain default names on AWS, where bucket names are global", () => {
     const settings = objectStoreSettings.parse({ buckets: { replay: "acme-prod-replay" } });
     const problems = backendProblems(settings, "aws");
-    expect(problems.map((p) => p.path.at(-1))).toEqual(BUCKET_ROLES.filter((r) => r !== "replay"));
-    expect(problems[0].message).toMatch(/S3 bucket names are global on AWS; set objectStore.bucketPrefix/);
+    expect(problems).toHaveLength(1);
+    expect(problems[0].path).toEqual(["objectStore", "bucketPrefix"]);
+    expect(problems[0].message).toMatch(/^required on AWS while buckets\.scannerArtifacts, .*buckets\.exports keep/);
+    expect(problems[0].message).not.toMatch(/buckets\.replay/);
+    const unique = Object.fromEntries(BUCKET_ROLES.map((r) => [r, `acme-${r.toLowerCase()}`]));
+    expect(backendProblems(objectStoreSettings.parse({ buckets: unique }), "aws")).toEqual([]);
     expect(backendProblems(objectStoreSettings.parse(PREFIXED), "aws")).toEqual([]);
     expect(backendProblems(objectStoreSettings.parse({}), "rustfs")).toEqual([]);
   });
