@@ -82,8 +82,9 @@ export const CAPABILITIES: Readonly<Record<ObjectStoreBackend, Capabilities>> = 
 };
 
 /**
- * Config the backend cannot honour: features it lacks, and (on AWS) bucket names that are surely taken. Paths are from the config root (`objectStore.…`), so the
- * config loader reports `stellaops-infra:objectStore.objectLock.enabled` and the like.
+ * Config the backend cannot honour: features it lacks, and (on AWS) bucket names that are surely taken. Paths are
+ * from the config root (`objectStore.…`), so the config loader reports `stellaops-infra:objectStore.objectLock.enabled`
+ * and the like.
  */
 export function backendProblems(settings: ObjectStoreSettings, backend: ObjectStoreBackend): SettingsProblem[] {
   const can = CAPABILITIES[backend];
@@ -96,13 +97,11 @@ export function backendProblems(settings: ObjectStoreSettings, backend: ObjectSt
     });
   }
   const expiring = BUCKET_ROLES.filter((role) => settings.lifecycle.expireAfterDays[role] !== undefined);
-  if (expiring.length > 0 && !can.lifecycleExpiration) {
-    for (const role of expiring) {
-      problems.push({
-        path: ["objectStore", "lifecycle", "expireAfterDays", role],
-        message: `${lacks("lifecycle expiration")}; remove it, or use a backend that has it (aws, rustfs)`,
-      });
-    }
+  for (const role of can.lifecycleExpiration ? [] : expiring) {
+    problems.push({
+      path: ["objectStore", "lifecycle", "expireAfterDays", role],
+      message: `${lacks("lifecycle expiration")}; remove it, or use a backend that has it (aws, rustfs)`,
+    });
   }
   if (settings.lifecycle.noncurrentVersionsExpireAfterDays !== undefined && !can.lifecycleExpiration) {
     problems.push({
