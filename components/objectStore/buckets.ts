@@ -1,0 +1,301 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { activeServices, type BucketRole } from "../catalog";
+import { statefulResourceOptions, type StatefulOptions } from "../contract";
+import type { AwsPlatform } from "../platform";
+import {
+  buildObjectStoreLayout,
+  resolveAwsEncryption,
+  type BucketPlan,
+  type EncryptionPlan,
+  type ObjectStoreLayout,
+  type ServiceAccessPlan,
+} from "./layout";
+import { awsDnsSuffix, serviceAccessPolicy, tlsOnlyBucketPolicy } from "./policies";
+import { s3CompatibleProvider } from "./provider";
+import type { ObjectStoreServer } from "./server";
+import type { ObjectStoreAwsSettings, ObjectStoreSettings } from "./settings";
+
+/** Amazon S3 itself: no server; the buckets use the platform's aws provider. */
+export interface AwsBucketsTarget {
+  readonly kind: "aws";
+  readonly platform: AwsPlatform;
+  /** The stack's region (aws.region), plain: the services' endpoint URL and the KMS condition in their policies. */
+  readonly region: string;
+  readonly aws: ObjectStoreAwsSettings;
+}
+
+/** An S3-compatible server (RustFS on Docker or Kubernetes, or an existing one). */
+export interface ServerBucketsTarget {
+  readonly kind: "server";
+  readonly server: ObjectStoreServer;
+}
+
+export interface BucketsArgs {
+  readonly settings: ObjectStoreSettings;
+  readonly target: AwsBucketsTarget | ServerBucketsTarget;
+  /** Optional StellaOps services enabled in the stack config (`services.optional`). */
+  readonly optionalServices: readonly string[];
+  /** The platform's protect/retainOnDelete for the buckets. */
+  readonly stateful: StatefulOptions;
+}
+
+/** What one StellaOps service needs to use its buckets. Credential-bearing fields are Pulumi secrets. */
+export interface ObjectStoreServiceConnection {
+  readonly endpoint: pulumi.Output<string>;
+  readonly region: pulumi.Output<string>;
+  readonly pathStyle: boolean;
+  /** Bucket names by role, only the roles this service uses. */
+  readonly buckets: Readonly<Record<string, pulumi.Output<string>>>;
+  /** Static credentials (S3-compatible servers); absent on AWS. */
+  readonly accessKey?: pulumi.Output<string>;
+  readonly secretKey?: pulumi.Output<string>;
+  /** AWS: the least-privilege managed policy to attach to the service's IAM role. */
+  readonly iamPolicyArn?: pulumi.Output<string>;
+}
+
+/**
+ * The StellaOps bucket layout on one backend: buckets from the catalog and config, each with the hardening the
+ * backend supports (capabilities.ts), and one least-privilege policy per service. Every resource waits for the
+ * server's readyResources and for nothing else. Buckets are stateful (protect/retainOnDelete, never forceDestroy);
+ * their inputs depend only on their name and Object Lock, which S3 fixes at creation (docs/objectStore.md).
+ */
+export class Buckets extends pulumi.ComponentResource {
+  public readonly layout: ObjectStoreLayout;
+  public readonly provider: aws.Provider;
+  public readonly buckets: Readonly<Record<BucketRole, aws.s3.Bucket>>;
+  /** Per service id: its policy document (JSON), on every backend (RustFS operators can load it with `rc admin`). */
+  public readonly servicePolicyDocuments: Readonly<Record<string, pulumi.Output<string>>>;
+  /** Per service id: the IAM managed policy (AWS only). */
+  public readonly iamPolicies: Readonly<Record<string, aws.iam.Policy>>;
+  /** Per service id with at least one bucket. */
+  public readonly connections: Readonly<Record<string, ObjectStoreServiceConnection>>;
+
+  constructor(name: string, args: BucketsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("stellaops:objectStore:Buckets", name, {}, opts);
+    const { target } = args;
+    const encryption = target.kind === "aws" ? resolveAwsEncryption(target.aws, target.platform.kmsKeyArn) : undefined;
+    this.layout = buildObjectStoreLayout({
+      settings: args.settings,
+      backend: target.kind === "aws" ? "aws" : target.server.backend,
+      tls: target.kind === "aws" ? true : target.server.https,
+      encryption,
+      services: activeServices(args.optionalServices),
+    });
+    const ready = target.kind === "aws" ? [] : target.server.readyResources;
+    this.provider =
+      target.kind === "aws"
+        ? target.platform.provider
+        : s3CompatibleProvider(
+            `${name}-provider`,
+            {
+              endpoint: target.server.adminUrl,
+              region: target.server.region,
+              accessKey: target.server.admin.username,
+              secretKey: target.server.admin.password,
+            },
+            { parent: this, dependsOn: ready },
+          );
+
+    this.buckets = Object.fromEntries(
+      this.layout.buckets.map((plan) => [plan.role, this.bucket(name, plan, args.stateful, ready)]),
+    ) as Record<BucketRole, aws.s3.Bucket>;
+
+    const kms =
+      target.kind === "aws" && encryption?.algorithm === "aws:kms" && encryption.kmsKeyArn !== undefined
+        ? { keyArn: encryption.kmsKeyArn, region: target.region }
+        : undefined;
+    this.servicePolicyDocuments = Object.fromEntries(
+      this.layout.services.map((service) => [service.serviceId, this.policyDocument(service, kms)]),
+    );
+    this.iamPolicies =
+      target.kind === "aws" && this.layout.iamPolicies
+        ? Object.fromEntries(
+            this.layout.services.map((service) => [
+              service.serviceId,
+              new aws.iam.Policy(
+                `${name}-${service.serviceId}-policy`,
+                {
+                  name: `${target.platform.namePrefix}-${service.serviceId}-s3`,
+                  description: `StellaOps ${service.serviceId}: read and write its own buckets (${service.roles.join(", ")}) only`,
+                  policy: this.servicePolicyDocuments[service.serviceId],
+                },
+                { parent: this, provider: this.provider },
+              ),
+            ]),
+          )
+        : {};
+    this.connections = Object.fromEntries(
+      this.layout.services.map((service) => [service.serviceId, this.connection(service, target)]),
+    );
+
+    this.registerOutputs({
+      bucketNames: Object.fromEntries(Object.entries(this.buckets).map(([role, b]) => [role, b.bucket])),
+      servicePolicyDocuments: this.servicePolicyDocuments,
+      skipped: this.layout.skipped,
+    });
+  }
+
+  /**
+   * One bucket and its configuration. The sub-resources are applied one after another: S3 refuses concurrent
+   * configuration changes on one bucket ("A conflicting conditional operation is in progress").
+   */
+  private bucket(name: string, plan: BucketPlan, stateful: StatefulOptions, ready: pulumi.Resource[]): aws.s3.Bucket {
+    const base = { parent: this, provider: this.provider };
+    const bucket = new aws.s3.Bucket(
+      `${name}-${plan.role}`,
+      {
+        bucket: plan.name,
+        // Never delete objects to make a destroy succeed; a non-empty bucket stays.
+        forceDestroy: false,
+        // S3 decides Object Lock at creation only: changing this replaces the bucket, which `protect` refuses.
+        // No tags here: on AWS they come from the provider's defaultTags, so a tag edit never touches a bucket.
+        objectLockEnabled: plan.objectLock !== undefined,
+      },
+      { ...base, dependsOn: ready, ...statefulResourceOptions(stateful) },
+    );
+    let previous: pulumi.Resource = bucket;
+    const next = <T extends pulumi.Resource>(create: (o: pulumi.CustomResourceOptions) => T): T => {
+      previous = create({ ...base, dependsOn: [...ready, previous] });
+      return previous as T;
+    };
+    const id = `${name}-${plan.role}`;
+    if (plan.publicAccessBlock) {
+      next(
+        (o) =>
+          new aws.s3.BucketPublicAccessBlock(
+            `${id}-public-access`,
+            {
+              bucket: bucket.bucket,
+              blockPublicAcls: true,
+              ignorePublicAcls: true,
+              blockPublicPolicy: true,
+              restrictPublicBuckets: true,
+            },
+            o,
+          ),
+      );
+    }
+    if (plan.tlsOnlyPolicy) {
+      next(
+        (o) =>
+          new aws.s3.BucketPolicy(
+            `${id}-tls-only`,
+            { bucket: bucket.bucket, policy: bucket.arn.apply((arn) => JSON.stringify(tlsOnlyBucketPolicy(arn))) },
+            o,
+          ),
+      );
+    }
+    if (plan.versioning) {
+      next(
+        (o) =>
+          new aws.s3.BucketVersioning(
+            `${id}-versioning`,
+            { bucket: bucket.bucket, versioningConfiguration: { status: "Enabled" } },
+            o,
+          ),
+      );
+    }
+    if (plan.objectLock) {
+      const { mode, days, years } = plan.objectLock;
+      next(
+        (o) =>
+          new aws.s3.BucketObjectLockConfiguration(
+            `${id}-object-lock`,
+            { bucket: bucket.bucket, objectLockEnabled: "Enabled", rule: { defaultRetention: { mode, days, years } } },
+            o,
+          ),
+      );
+    }
+    const encryption = plan.encryption;
+    if (encryption) {
+      next(
+        (o) =>
+          new aws.s3.BucketServerSideEncryptionConfiguration(
+            `${id}-encryption`,
+            { bucket: bucket.bucket, rules: [encryptionRule(encryption)] },
+            o,
+          ),
+      );
+    }
+    if (plan.lifecycleRules.length > 0) {
+      next(
+        (o) =>
+          new aws.s3.BucketLifecycleConfiguration(
+            `${id}-lifecycle`,
+            {
+              bucket: bucket.bucket,
+              rules: plan.lifecycleRules.map((rule) => ({
+                id: rule.id,
+                status: "Enabled",
+                filter: { prefix: "" },
+                expiration: rule.expirationDays !== undefined ? { days: rule.expirationDays } : undefined,
+                noncurrentVersionExpiration:
+                  rule.noncurrentVersionExpirationDays !== undefined
+                    ? { noncurrentDays: rule.noncurrentVersionExpirationDays }
+                    : undefined,
+                abortIncompleteMultipartUpload:
+                  rule.abortIncompleteUploadsAfterDays !== undefined
+                    ? { daysAfterInitiation: rule.abortIncompleteUploadsAfterDays }
+                    : undefined,
+              })),
+            },
+            o,
+          ),
+      );
+    }
+    return bucket;
+  }
+
+  private policyDocument(
+    service: ServiceAccessPlan,
+    kms: { keyArn: string; region: string } | undefined,
+  ): pulumi.Output<string> {
+    return pulumi.all(service.roles.map((role) => this.buckets[role].arn)).apply((arns) => {
+      const arnOf = new Map(service.roles.map((role, i) => [role, arns[i]]));
+      return JSON.stringify(
+        serviceAccessPolicy({
+          bucketArns: arns,
+          objectLockBucketArns: service.objectLockRoles.map((role) => arnOf.get(role) as string),
+          kms,
+        }),
+      );
+    });
+  }
+
+  private connection(
+    service: ServiceAccessPlan,
+    target: AwsBucketsTarget | ServerBucketsTarget,
+  ): ObjectStoreServiceConnection {
+    const buckets = Object.fromEntries(service.roles.map((role) => [role, this.buckets[role].bucket]));
+    if (target.kind === "aws") {
+      return {
+        endpoint: pulumi.output(`https://s3.${target.region}.${awsDnsSuffix(target.region)}`),
+        region: pulumi.output(target.region),
+        pathStyle: false,
+        buckets,
+        iamPolicyArn: this.iamPolicies[service.serviceId]?.arn,
+      };
+    }
+    const { server } = target;
+    return {
+      endpoint: server.serviceUrl,
+      region: server.region,
+      pathStyle: server.pathStyle,
+      buckets,
+      // S3-compatible servers get no per-service users from this program: every service shares the server's
+      // credentials (docs/objectStore.md explains how to narrow them with the exported policy documents).
+      accessKey: pulumi.secret(server.admin.username),
+      secretKey: pulumi.secret(server.admin.password),
+    };
+  }
+}
+
+function encryptionRule(encryption: EncryptionPlan): aws.types.input.s3.BucketServerSideEncryptionConfigurationRule {
+  if (encryption.algorithm === "AES256") return { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } };
+  return {
+    applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: encryption.kmsKeyArn },
+    // S3 Bucket Keys cut KMS requests (and cost) by orders of magnitude for busy buckets.
+    bucketKeyEnabled: true,
+  };
+}

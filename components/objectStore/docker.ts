@@ -1,0 +1,136 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { statefulResourceOptions, type AdminCredentials, type ServerEndpoint } from "../contract";
+import { dockerImage } from "../docker/image";
+import type { DockerPlatform } from "../platform";
+import { generatedRustfsCredentials, RUSTFS_DATA_DIR, RUSTFS_HEALTH_PATH, RUSTFS_UID } from "./rustfs";
+import { s3BaseUrl, type ObjectStoreServer } from "./server";
+import type { ObjectStoreDockerSettings } from "./settings";
+
+/** Console port inside the container (RustFS's default), published only when the console is enabled. */
+export const RUSTFS_CONSOLE_PORT = 9001;
+
+/**
+ * The container healthcheck: GET /health on the S3 port from inside the container. The rustfs/rustfs image is
+ * Alpine with curl installed (its Dockerfile's runtime stage: `apk add ... curl`), so no extra tool is needed.
+ */
+export function rustfsHealthcheckTest(port: number): string[] {
+  return ["CMD", "curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${port}${RUSTFS_HEALTH_PATH}`];
+}
+
+/** RustFS's own settings as environment variables (credentials are added separately, as secrets). */
+export function rustfsEnvironment(settings: ObjectStoreDockerSettings): string[] {
+  return [
+    `RUSTFS_ADDRESS=:${settings.port}`,
+    `RUSTFS_VOLUMES=${RUSTFS_DATA_DIR}`,
+    `RUSTFS_REGION=${settings.region}`,
+    `RUSTFS_CONSOLE_ENABLE=${settings.consoleEnabled}`,
+    ...(settings.consoleEnabled ? [`RUSTFS_CONSOLE_ADDRESS=:${RUSTFS_CONSOLE_PORT}`] : []),
+  ];
+}
+
+export interface ObjectStoreDockerServerArgs {
+  readonly platform: DockerPlatform;
+  readonly docker: ObjectStoreDockerSettings;
+}
+
+/**
+ * RustFS in one container on the platform's network, data on a named volume, generated root credentials.
+ *
+ * Volume ownership: the container runs as uid 10001 (set explicitly, so a mirrored image without `USER` still
+ * does not run as root). A new, empty named volume mounted where the image has a directory is initialised by
+ * Docker with that directory's contents, owner and mode, and the image creates /data as rustfs:rustfs (0750).
+ * So the volume is writable by 10001 from its first mount, with no root init step. (That copy-up happens only
+ * for empty named volumes; a bind mount or a pre-filled volume must be chowned to 10001 by the operator.)
+ */
+export class ObjectStoreDockerServer extends pulumi.ComponentResource implements ObjectStoreServer {
+  public readonly endpoint: ServerEndpoint;
+  public readonly adminEndpoint: ServerEndpoint;
+  public readonly admin: AdminCredentials;
+  public readonly tls: pulumi.Output<boolean>;
+  public readonly readyResources: pulumi.Resource[];
+  public readonly backend = "rustfs" as const;
+  public readonly region: pulumi.Output<string>;
+  public readonly pathStyle = true;
+  public readonly https = false;
+  public readonly serviceUrl: pulumi.Output<string>;
+  public readonly adminUrl: pulumi.Output<string>;
+  public readonly volume: docker.Volume;
+  public readonly container: docker.Container;
+
+  constructor(name: string, args: ObjectStoreDockerServerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("stellaops:objectStore:DockerServer", name, {}, opts);
+    const { platform, docker: settings } = args;
+    const provider = platform.provider;
+    const credentials = generatedRustfsCredentials(name, this);
+
+    const labels = Object.entries(platform.labels).map(([label, value]) => ({ label, value }));
+    // The volume's inputs depend on the name prefix only: no harmless edit may replace it (and the objects in it).
+    this.volume = new docker.Volume(
+      `${name}-data`,
+      { name: `${platform.namePrefix}-rustfs-data`, labels },
+      {
+        parent: this,
+        provider,
+        ...statefulResourceOptions(platform.stateful),
+        // Docker cannot relabel a volume: a label change would replace it, so labels are set at creation only.
+        ignoreChanges: ["labels"],
+      },
+    );
+
+    const image = dockerImage(`${name}-image`, settings.image, platform, this);
+    const ports = [{ internal: settings.port, external: settings.hostPort, ip: platform.bindAddress }];
+    if (settings.consoleEnabled) {
+      ports.push({ internal: RUSTFS_CONSOLE_PORT, external: settings.consoleHostPort, ip: platform.bindAddress });
+    }
+    this.container = new docker.Container(
+      `${name}-server`,
+      {
+        name: `${platform.namePrefix}-rustfs`,
+        image: image.imageId,
+        // The uid:gid the image creates (`adduser -u 10001`) and runs as; explicit so no mirror can make it root.
+        user: `${RUSTFS_UID}:${RUSTFS_UID}`,
+        envs: pulumi
+          .all([credentials.accessKey, credentials.secretKey])
+          .apply(([accessKey, secretKey]) => [
+            `RUSTFS_ACCESS_KEY=${accessKey}`,
+            `RUSTFS_SECRET_KEY=${secretKey}`,
+            ...rustfsEnvironment(settings),
+          ]),
+        restart: "unless-stopped",
+        networksAdvanced: [{ name: platform.network.name, aliases: ["rustfs"] }],
+        ports,
+        volumes: [{ volumeName: this.volume.name, containerPath: RUSTFS_DATA_DIR }],
+        healthcheck: {
+          tests: rustfsHealthcheckTest(settings.port),
+          interval: "10s",
+          timeout: "5s",
+          retries: 6,
+          startPeriod: "60s",
+          startInterval: "2s",
+        },
+        wait: true,
+        waitTimeout: 300,
+        // Let RustFS finish in-flight writes before SIGKILL.
+        stopTimeout: 30,
+        labels,
+      },
+      { parent: this, provider },
+    );
+
+    this.endpoint = { host: this.container.name, port: pulumi.output(settings.port) };
+    this.adminEndpoint = { host: pulumi.output(platform.adminAddress), port: pulumi.output(settings.hostPort) };
+    this.admin = { username: credentials.accessKey, password: credentials.secretKey };
+    this.tls = pulumi.output(false);
+    this.region = pulumi.output(settings.region);
+    this.serviceUrl = s3BaseUrl(false, this.endpoint.host, this.endpoint.port);
+    this.adminUrl = s3BaseUrl(false, this.adminEndpoint.host, this.adminEndpoint.port);
+    this.readyResources = [this.container];
+    this.registerOutputs({
+      endpoint: this.endpoint,
+      adminEndpoint: this.adminEndpoint,
+      serviceUrl: this.serviceUrl,
+      tls: this.tls,
+    });
+  }
+}

@@ -1,0 +1,24 @@
+/** The object storage area's wiring surface for the profiles. */
+export {
+  Buckets,
+  type AwsBucketsTarget,
+  type BucketsArgs,
+  type ObjectStoreServiceConnection,
+  type ServerBucketsTarget,
+} from "./buckets";
+export { bucketNameProblems, bucketNameViolation, bucketPrefixViolation, fullBucketNames } from "./bucketNames";
+export {
+  backendProblems,
+  CAPABILITIES,
+  OBJECT_STORE_BACKENDS,
+  skippedFeatures,
+  type Capabilities,
+  type ObjectStoreBackend,
+} from "./capabilities";
+export { ObjectStoreDockerServer, type ObjectStoreDockerServerArgs } from "./docker";
+export { ObjectStoreExternalServer, type ObjectStoreExternalServerArgs } from "./external";
+export { ObjectStoreKubernetesServer, type ObjectStoreKubernetesServerArgs } from "./kubernetes";
+export { buildObjectStoreLayout, ObjectStoreConfigError, resolveAwsEncryption, type ObjectStoreLayout } from "./layout";
+export { serviceAccessPolicy, tlsOnlyBucketPolicy } from "./policies";
+export { s3CompatibleProvider, type S3CompatibleProviderArgs } from "./provider";
+export type { ObjectStoreServer } from "./server";

@@ -1,0 +1,29 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+
+/** What the rustfs/rustfs image fixes (its Dockerfile and entrypoint), shared by the Docker and Kubernetes servers. */
+export const RUSTFS_UID = 10001;
+export const RUSTFS_DATA_DIR = "/data";
+/** Unauthenticated liveness endpoint on the S3 port. */
+export const RUSTFS_HEALTH_PATH = "/health";
+
+/** Root credentials of a RustFS server this program runs. Both are Pulumi secrets. */
+export interface RustfsCredentials {
+  readonly accessKey: pulumi.Output<string>;
+  readonly secretKey: pulumi.Output<string>;
+}
+
+/**
+ * Generated root credentials, children of `parent`, stable across runs because their logical names are. The
+ * access key is 20 upper-case letters and digits (AWS's shape), so it can never be the public default
+ * `rustfsadmin`; the secret key is 40 letters and digits (no characters an env file or URL would need escaped).
+ */
+export function generatedRustfsCredentials(name: string, parent: pulumi.Resource): RustfsCredentials {
+  const accessKey = new random.RandomString(
+    `${name}-access-key`,
+    { length: 20, special: false, lower: false, upper: true, numeric: true },
+    { parent },
+  );
+  const secretKey = new random.RandomPassword(`${name}-secret-key`, { length: 40, special: false }, { parent });
+  return { accessKey: pulumi.secret(accessKey.result), secretKey: pulumi.secret(secretKey.result) };
+}
