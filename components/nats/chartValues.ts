@@ -2,7 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { ADMIN_USER, natsAuthConfig } from "./config";
 import type { NatsAppUserSpec } from "./permissions";
 import type { NatsKubernetesSettings, NatsSettings } from "./settings";
-import { confEnv, toChartMerge, type ChartValue } from "./syntax";
+import { confEnv, confString, toChartMerge, type ChartValue } from "./syntax";
 
 /**
  * Values for the official nats-io `nats` chart (1.x layout: `config.*`, `container.*`, `podTemplate.*`). Pure.
@@ -39,10 +39,12 @@ export function bcryptSecretKey(user: string): string {
   return `${user}.bcrypt`;
 }
 
-/** How the value of a bcrypt environment variable must look: the hash in double quotes. */
+/**
+ * How the value of a hash's environment variable must look: a quoted conf string, because nats-server parses the
+ * variable's value as a config value (and a bare `$2a$…` would read as a variable reference).
+ */
 export function quotedForEnv(bcryptHash: string): string {
-  if (!/^\$2[abxy]\$\d{2}\$[./A-Za-z0-9]+$/.test(bcryptHash)) throw new Error("not a bcrypt hash");
-  return `"${bcryptHash}"`;
+  return confString(bcryptHash);
 }
 
 export interface NatsChartValuesInput {
