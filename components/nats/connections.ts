@@ -11,12 +11,39 @@ export interface NatsServiceConnection {
   readonly password: pulumi.Output<string>;
   /** Reply-inbox prefix the service's NATS client must use (`_INBOX` is every client's default). */
   readonly inboxPrefix: pulumi.Output<string>;
+  /** nats://user:password@host:port, for clients configured by URL alone. Secret. */
+  readonly urlWithCredentials: pulumi.Output<string>;
 }
 
 /** `nats://host:port`; the host must be a plain host name or IPv4 address. */
 export function natsUrl(host: string, port: number): string {
   if (!/^[A-Za-z0-9.-]+$/.test(host)) throw new Error(`"${host}" is not a host name for a nats:// URL`);
   return `nats://${host}:${port}`;
+}
+
+/** The URL with user and password as userinfo, percent-encoded. */
+export function natsUrlWithCredentials(url: string, user: string, password: string): string {
+  const match = /^nats:\/\/([^\s/@]+)$/.exec(url);
+  if (!match) throw new Error(`"${url}" is not a nats://host:port URL without credentials`);
+  return `nats://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${match[1]}`;
+}
+
+function connection(
+  url: pulumi.Input<string>,
+  user: string,
+  password: pulumi.Input<string>,
+  inboxPrefix: string,
+): NatsServiceConnection {
+  const secretPassword = pulumi.secret(pulumi.output(password));
+  return {
+    url: pulumi.output(url),
+    user: pulumi.output(user),
+    password: secretPassword,
+    inboxPrefix: pulumi.output(inboxPrefix),
+    urlWithCredentials: pulumi.secret(
+      pulumi.all([url, secretPassword]).apply(([u, p]) => natsUrlWithCredentials(u, user, p)),
+    ),
+  };
 }
 
 /**
@@ -31,15 +58,7 @@ export function natsServiceConnections(
   return Object.fromEntries(
     appUsers.serviceIds.map((serviceId) => {
       const credential = appUsers.credentialFor(serviceId);
-      return [
-        serviceId,
-        {
-          url,
-          user: pulumi.output(credential.spec.name),
-          password: pulumi.secret(credential.password),
-          inboxPrefix: pulumi.output(credential.spec.inboxPrefix),
-        },
-      ];
+      return [serviceId, connection(url, credential.spec.name, credential.password, credential.spec.inboxPrefix)];
     }),
   );
 }
@@ -60,16 +79,10 @@ export function natsExternalConnections(
   server: NatsExternalServer,
   enabledOptionalServices: readonly string[] = [],
 ): Record<string, NatsServiceConnection> {
-  const password = pulumi.secret(pulumi.output(server.password));
   return Object.fromEntries(
     natsServices(enabledOptionalServices).map((service) => [
       service.id,
-      {
-        url: pulumi.output(server.url),
-        user: pulumi.output(server.user),
-        password,
-        inboxPrefix: pulumi.output(server.inboxPrefix),
-      },
+      connection(server.url, server.user, server.password, server.inboxPrefix),
     ]),
   );
 }

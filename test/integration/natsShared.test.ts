@@ -1,8 +1,11 @@
+import { spawnSync } from "node:child_process";
 import { createConnection } from "node:net";
 import { AckPolicy, StorageType, StringCodec, type NatsConnection } from "nats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { natsUrlWithCredentials } from "../../components/nats/connections";
 import { natsSettings } from "../../components/nats/settings";
-import { serverBinaryOrSkip } from "../support/servers";
+import { dockerHealthcheckTest } from "../../components/nats/docker";
+import { findBinary, freePort, serverBinaryOrSkip } from "../support/servers";
 import { FIXTURES } from "./natsFixtures";
 import {
   configTest,
@@ -20,6 +23,13 @@ const sc = StringCodec();
 
 /** A plaintext password full of characters the conf syntax cares about, to prove the escaping on the real parser. */
 const AWKWARD = { name: "escaping-probe", password: 'p"a\\ss$w{o}rd #; [x]\ty' };
+
+/** The Docker healthcheck's command run here (GNU and busybox wget take the same flags); its exit code. */
+function healthcheck(monitorPort: number): number | null {
+  const [, command, ...args] = dockerHealthcheckTest(monitorPort);
+  expect(command).toBe("wget");
+  return spawnSync(findBinary("wget") as string, args, { stdio: "ignore", timeout: 10_000 }).status;
+}
 
 /** Whether a TCP connection to host:port is accepted (refused or timed out: false). */
 function accepts(host: string, port: number): Promise<boolean> {
@@ -67,6 +77,19 @@ describe.skipIf(!bin)("NATS on a real server: shared mode", () => {
     );
   });
 
+  it("authenticates with the credentials read back from the URL form of the output", async () => {
+    // nats.js ignores URL userinfo, so read it back the way clients that honour it do.
+    const url = new URL(
+      natsUrlWithCredentials(`nats://127.0.0.1:${server.ports.client}`, "stellaops", FIXTURES.stellaops.password),
+    );
+    const nc = await server.client({
+      servers: `${url.hostname}:${url.port}`,
+      user: decodeURIComponent(url.username),
+      pass: decodeURIComponent(url.password),
+    });
+    expect(nc.info?.jetstream).toBe(true);
+  });
+
   it("reads back an escaped password exactly as written", async () => {
     const nc = await server.client({ user: AWKWARD.name, pass: AWKWARD.password });
     await nc.flush();
@@ -110,6 +133,11 @@ describe.skipIf(!bin)("NATS on a real server: shared mode", () => {
     await expect(app.request("$SYS.REQ.SERVER.PING", undefined, { timeout: 1000 })).rejects.toThrow(
       /503|no responders|TIMEOUT/i,
     );
+  });
+
+  it.skipIf(!findBinary("wget"))("passes the Docker healthcheck only while the server is up", async () => {
+    expect(healthcheck(server.ports.monitor)).toBe(0);
+    expect(healthcheck(await freePort())).not.toBe(0);
   });
 
   it("serves monitoring on loopback only", async () => {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { natsExternalConnections, natsUrl } from "../../components/nats/connections";
+import { natsExternalConnections, natsUrl, natsUrlWithCredentials } from "../../components/nats/connections";
 import { isSecretOutput, valueOf } from "../harness";
 
 describe("NATS connections", () => {
@@ -18,6 +18,8 @@ describe("NATS connections", () => {
     expect(await valueOf(scanner.password)).toBe("operator-password");
     expect(await isSecretOutput(scanner.password)).toBe(true);
     expect(await valueOf(scanner.inboxPrefix)).toBe("_INBOX");
+    expect(await valueOf(scanner.urlWithCredentials)).toBe("nats://stellaops:operator-password@nats.internal:4222");
+    expect(await isSecretOutput(scanner.urlWithCredentials)).toBe(true);
   });
 
   it("secret-wrap a password that arrives as a plain string", async () => {
@@ -28,6 +30,11 @@ describe("NATS connections", () => {
       inboxPrefix: "_INBOX",
     });
     expect(await isSecretOutput(connections["scheduler"].password)).toBe(true);
+  });
+
+  it("percent-encode credentials in the URL form", () => {
+    expect(natsUrlWithCredentials("nats://h:4222", "a b", "p@ss:w/rd")).toBe("nats://a%20b:p%40ss%3Aw%2Frd@h:4222");
+    expect(() => natsUrlWithCredentials("nats://u:p@h:4222", "a", "b")).toThrow(/without credentials/);
   });
 
   it("build nats:// URLs from plain hosts only", () => {

@@ -153,6 +153,10 @@ describe("NatsDocker", () => {
     expect(await valueOf(scanner.inboxPrefix)).toBe("_INBOX.scanner");
     expect(await isSecretOutput(scanner.password)).toBe(true);
     expect(await isSecretOutput(scanner.url)).toBe(false);
+    expect(await isSecretOutput(scanner.urlWithCredentials)).toBe(true);
+    expect(await valueOf(scanner.urlWithCredentials)).toMatch(
+      /^nats:\/\/scanner:fake-password-nats-users-scanner[^@]*@stellaops-dev-nats:4222$/,
+    );
     expect(await valueOf(scanner.password)).not.toBe(await valueOf(connections["scheduler"].password));
   });
 
