@@ -1,0 +1,128 @@
+import { createHash } from "node:crypto";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { statefulResourceOptions, type AdminCredentials, type ServerContract, type ServerEndpoint } from "../contract";
+import { helmChartArgs, type KubernetesPlatform } from "../platform";
+import type { NatsAppUsers } from "./appUsers";
+import {
+  chartUsers,
+  NATS_CLIENT_PORT,
+  natsChartValues,
+  quotedForEnv,
+  ROUTE_BCRYPT_KEY,
+  ROUTE_PASSWORD_KEY,
+} from "./chartValues";
+import { ADMIN_USER } from "./config";
+import { generatedPassword, type NatsPassword } from "./passwords";
+import type { NatsKubernetesSettings, NatsSettings } from "./settings";
+import { natsStorageProblems } from "./sizes";
+
+export interface NatsKubernetesArgs {
+  readonly platform: KubernetesPlatform;
+  readonly settings: NatsSettings;
+  readonly kubernetes: NatsKubernetesSettings;
+  readonly appUsers: NatsAppUsers;
+}
+
+/** Pod annotation whose value changes whenever a credential does, so the StatefulSet rolls. */
+export const CREDENTIALS_CHECKSUM_ANNOTATION = "stellaops.io/nats-credentials-checksum";
+
+/**
+ * NATS with JetStream from the official nats-io `nats` Helm chart: file store on a PVC per server, a JetStream
+ * cluster when replicas ≥ 3 (routes authenticated), accounts and users merged into the chart's config, and the
+ * bcrypt hashes (never plaintext) delivered from a Secret this component owns.
+ */
+export class NatsKubernetes extends pulumi.ComponentResource implements ServerContract {
+  public readonly endpoint: ServerEndpoint;
+  public readonly adminEndpoint: ServerEndpoint;
+  public readonly admin: AdminCredentials;
+  public readonly tls: pulumi.Output<boolean>;
+  public readonly readyResources: pulumi.Resource[];
+  public readonly credentialsSecret: k8s.core.v1.Secret;
+  public readonly release: k8s.helm.v3.Release;
+
+  constructor(name: string, args: NatsKubernetesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("stellaops:nats:KubernetesServer", name, {}, opts);
+    const { platform, settings, kubernetes } = args;
+    const provider = platform.provider;
+    const problems = natsStorageProblems(settings.jetstream.maxFileStore, kubernetes.storageSize);
+    if (problems.length > 0) throw new Error(problems.map((p) => `${p.path.join(".")}: ${p.message}`).join("\n"));
+
+    const adminPassword = generatedPassword(`${name}-admin-password`, this);
+    const hashes = new Map<string, NatsPassword>([
+      ...args.appUsers.users.map((u) => [u.spec.name, u] as const),
+      [ADMIN_USER, adminPassword],
+    ]);
+    const specs = args.appUsers.users.map((u) => u.spec);
+    const secretEntries: [string, pulumi.Output<string>][] = chartUsers(specs).map((u) => [
+      u.key,
+      (hashes.get(u.name) as NatsPassword).bcryptHash.apply(quotedForEnv),
+    ]);
+    if (kubernetes.replicas > 1) {
+      const route = generatedPassword(`${name}-route-password`, this);
+      secretEntries.push(
+        [ROUTE_PASSWORD_KEY, route.password],
+        [ROUTE_BCRYPT_KEY, route.bcryptHash.apply(quotedForEnv)],
+      );
+    }
+
+    const secretName = `${kubernetes.releaseName}-credentials`;
+    this.credentialsSecret = new k8s.core.v1.Secret(
+      `${name}-credentials`,
+      {
+        metadata: { name: secretName, namespace: platform.namespace, labels: { ...platform.labels } },
+        type: "Opaque",
+        stringData: pulumi.secret(pulumi.output(Object.fromEntries(secretEntries))),
+      },
+      { parent: this, provider },
+    );
+
+    // A digest of bcrypt hashes and a random route password reveals none of them; unsecret keeps the plan readable.
+    const checksum = pulumi.unsecret(
+      pulumi.all(secretEntries.map(([key, value]) => value.apply((v) => `${key}=${v}`))).apply((lines) =>
+        createHash("sha256")
+          .update([...lines].sort().join("\n"))
+          .digest("hex"),
+      ),
+    );
+
+    const values = natsChartValues({
+      settings,
+      kubernetes,
+      appUsers: specs,
+      credentialsSecretName: secretName,
+      platformStorageClass: platform.storageClass,
+      imagePullSecrets: platform.imagePullSecrets,
+      labels: platform.labels,
+      podAnnotations: { [CREDENTIALS_CHECKSUM_ANNOTATION]: checksum },
+    });
+
+    this.release = new k8s.helm.v3.Release(
+      `${name}-release`,
+      {
+        name: kubernetes.releaseName,
+        namespace: platform.namespace,
+        ...helmChartArgs(kubernetes.chart),
+        values,
+        // Install or upgrade completes only when the pods are ready (/healthz); a failed upgrade rolls back.
+        atomic: true,
+        timeout: 600,
+      },
+      {
+        parent: this,
+        provider,
+        dependsOn: [this.credentialsSecret],
+        // The release owns the JetStream volumes (StatefulSet claims, which Helm leaves behind on uninstall).
+        ...statefulResourceOptions(platform.stateful),
+      },
+    );
+
+    const host = `${kubernetes.releaseName}.${platform.namespaceName}.svc`;
+    this.endpoint = { host: pulumi.output(host), port: pulumi.output(NATS_CLIENT_PORT) };
+    this.adminEndpoint = this.endpoint;
+    this.admin = { username: pulumi.output(ADMIN_USER), password: adminPassword.password };
+    this.tls = pulumi.output(false);
+    this.readyResources = [this.release];
+    this.registerOutputs({ endpoint: this.endpoint, adminUsername: this.admin.username, tls: this.tls });
+  }
+}
