@@ -9,8 +9,8 @@ import { DEFAULT_CONTEXT, type StackContext } from "./model";
  * - sealed, mirrorRegistry: `<project>:airgap` (`sealed`, `mirrorRegistry`);
  * - production: `stellaops-policy:production` when set, else a stack or environment name that says prod
  *   (`prod`, `production`, `prd`, alone or as a `-`/`_`-separated part, e.g. `eu-prod`);
- * - immutableEvidence: `stellaops-policy:immutableEvidence` when set, else any `objectLock…` setting that is on
- *   under `<project>:objectStore` or the platform's `objectStore` block;
+ * - immutableEvidence: `stellaops-policy:immutableEvidence` when set, else `objectStore.objectLock.enabled: true`
+ *   (any `…objectLock…` block with `enabled: true` under `objectStore` or the platform's `objectStore` block);
  * - evidenceBucket: `objectStore.bucketPrefix` + `objectStore.buckets.evidence` (default `evidence-locker`).
  */
 
@@ -41,13 +41,11 @@ export function isProductionName(name: string): boolean {
   return /(^|[-_])(prod|production|prd)([-_]|$)/i.test(name);
 }
 
-/** Whether an object-store settings block turns Object Lock on (`objectLock: true` or `{ … }` not `enabled: false`). */
+/** Whether an object-store settings block turns Object Lock on: `objectLock.enabled: true` (or `objectLock: true`). */
 export function requestsObjectLock(settings: unknown): boolean {
   for (const [key, value] of Object.entries(record(settings))) {
-    if (/^objectLock/i.test(key)) {
-      if (value === true) return true;
-      const block = record(value);
-      if (Object.keys(block).length > 0 && block["enabled"] !== false) return true;
+    if (/objectLock/i.test(key)) {
+      if (value === true || record(value)["enabled"] === true) return true;
     } else if (value !== null && typeof value === "object" && requestsObjectLock(value)) {
       return true;
     }
