@@ -74,8 +74,8 @@ export function renderMarkdown(plan: PlanDocument): string {
   const out: string[] = [];
   out.push(`## Offline plan: ${plan.project} / ${plan.stack}`, "");
   out.push(
-    `Profile **${topology.profile}** on ${topology.platform}: ${plural(custom.length, "resource")} ` +
-      `(${plural(plan.resources.length - custom.length, "component")} group them). ` +
+    `Profile **${topology.profile}** on ${topology.platform}: ${plural(custom.length, "resource")}, ` +
+      `${plural(plan.resources.length - custom.length, "component")}. ` +
       "Generated from the stack config without the Pulumi engine; secrets show as `[secret]`.",
     "",
   );
