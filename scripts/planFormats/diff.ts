@@ -13,6 +13,8 @@ export interface ValueChange {
   path: string;
   before: unknown;
   after: unknown;
+  /** The resource's `ignoreChanges` covers this input: Pulumi will not act on it for an existing resource. */
+  ignored?: boolean;
 }
 
 export interface ResourceChange {
@@ -74,6 +76,11 @@ function optionView(r: PlanResource): Record<string, unknown> {
   };
 }
 
+/** Whether an input path falls under one of `ignoreChanges`' property paths (`labels` covers `labels[2]`). */
+export function coveredBy(path: string, ignoreChanges: readonly string[]): boolean {
+  return ignoreChanges.some((p) => path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`));
+}
+
 export function diffPlans(base: PlanDocument | undefined, head: PlanDocument): PlanDiff {
   const before = new Map((base?.resources ?? []).map((r) => [r.urn, r]));
   const after = new Map(head.resources.map((r) => [r.urn, r]));
@@ -84,7 +91,9 @@ export function diffPlans(base: PlanDocument | undefined, head: PlanDocument): P
   for (const r of head.resources) {
     const old = before.get(r.urn);
     if (!old) continue;
-    const inputs = valueChanges(old.inputs, r.inputs);
+    const inputs = valueChanges(old.inputs, r.inputs).map((c) =>
+      coveredBy(c.path, r.options.ignoreChanges) ? { ...c, ignored: true } : c,
+    );
     const options = valueChanges(optionView(old), optionView(r));
     if (inputs.length === 0 && options.length === 0) {
       unchanged++;

@@ -26,7 +26,11 @@ export interface DiffHeading {
 }
 
 function changeRows(changes: readonly ValueChange[]): string[][] {
-  return changes.map((c) => [code(c.path), code(inline(c.before)), code(inline(c.after))]);
+  return changes.map((c) => [
+    `${code(c.path)}${c.ignored ? " (ignoreChanges: not applied to the existing resource)" : ""}`,
+    code(inline(c.before)),
+    code(inline(c.after)),
+  ]);
 }
 
 function resourceRows(resources: readonly PlanResource[], protectColumn: boolean): string[][] {
@@ -65,8 +69,11 @@ export function renderDiffMarkdown(diff: PlanDiff, heading: DiffHeading, maxChar
       .filter((r) => STATEFUL_TYPES.includes(r.type))
       .map((r) => `removes ${code(r.type)} ${code(r.name)}`),
     ...diff.changed
-      .filter((c) => c.stateful && c.inputs.length > 0)
+      .filter((c) => c.stateful && c.inputs.some((i) => !i.ignored))
       .map((c) => `changes inputs of ${code(c.type)} ${code(c.name)}`),
+    ...diff.changed
+      .filter((c) => c.stateful && c.options.some((o) => o.path === "protect" && o.after === false))
+      .map((c) => `turns off protect on ${code(c.type)} ${code(c.name)}`),
   ];
   if (risky.length > 0) {
     head.push(

@@ -112,6 +112,15 @@ describe("diffPlans", () => {
     ]);
   });
 
+  it("marks input changes the resource's ignoreChanges covers", () => {
+    const labelled = { ...volume, options: { ...volume.options, ignoreChanges: ["labels"] } };
+    const relabelled = { ...labelled, inputs: { name: "pg", labels: [{ label: "team", value: "x" }] } };
+    const diff = diffPlans(plan([labelled]), plan([relabelled]));
+    expect(diff.changed[0].inputs).toEqual([
+      { path: "labels", before: undefined, after: [{ label: "team", value: "x" }], ignored: true },
+    ]);
+  });
+
   it("treats a missing base as everything added, and reports changed outputs", () => {
     const diff = diffPlans(undefined, plan([network], { profile: "docker" }));
     expect(diff.added).toEqual([network]);
@@ -136,6 +145,17 @@ describe("renderDiffMarkdown", () => {
       /> \[!WARNING\]\n> Data-bearing resources .*\n> - removes `docker:index\/volume:Volume` `postgres-data`/,
     );
     expect(text).toContain("| `postgres-data` | `docker:index/volume:Volume` | 🔒 protect, ⚠️ holds data |");
+  });
+
+  it("does not warn for a data-bearing resource whose only change is ignored, but does when protect goes off", () => {
+    const labelled = { ...volume, options: { ...volume.options, ignoreChanges: ["labels"] } };
+    const relabelled = { ...labelled, inputs: { name: "pg", labels: [] } };
+    const quiet = renderDiffMarkdown(diffPlans(plan([labelled]), plan([relabelled])), heading);
+    expect(quiet).not.toContain("[!WARNING]");
+    expect(quiet).toContain("`labels` (ignoreChanges: not applied to the existing resource)");
+    const unprotected = { ...volume, options: { ...volume.options, protect: false } };
+    const loud = renderDiffMarkdown(diffPlans(plan([volume]), plan([unprotected])), heading);
+    expect(loud).toMatch(/> - turns off protect on `docker:index\/volume:Volume` `postgres-data`/);
   });
 
   it("shows secrets only as [secret] and escapes what would break a table", () => {
@@ -226,9 +246,11 @@ describe("npm run plan:diff (end to end, in a throwaway git repository)", () => 
     expect(status).toBe(0);
     expect(stdout.split("\n")[0]).toBe("<!-- stellaops-plan-diff:dev -->");
     expect(stdout).toMatch(/Base `HEAD` \([0-9a-f]{7}\) → this pull request\./);
-    expect(stdout).toContain("~1 changed**");
-    expect(stdout).toMatch(/\*\*`network`\*\* `docker:index\/network:Network`/);
-    expect(stdout).toMatch(/\| `labels\[\d\]` \| `\(unset\)` \| `\{"label":"team","value":"platform"\}` \|/);
+    expect(stdout).toMatch(/~\d+ changed\*\*/);
+    const network = stdout.split("**`network`** `docker:index/network:Network`")[1]?.split("\n\n**")[0] ?? "";
+    expect(network).toMatch(/\| `labels\[\d\]` \| `\(unset\)` \| `\{"label":"team","value":"platform"\}` \|/);
+    // A label is harmless: no data-bearing resource may change for it (volumes ignore label changes).
+    expect(stdout).not.toContain("[!WARNING]");
   });
 
   it("shows a stack that is new in the change as entirely added, and writes --out", () => {
