@@ -8,6 +8,7 @@
  *   --dir <project dir>   the checkout to compare (default: this project)
  *   --out <file>          write the Markdown there instead of stdout
  *   --head-label <text>   how the heading names the working tree (default "working tree")
+ *   --base-label <text>   how the heading names the base (default: the ref as given, or the short commit)
  *
  * Exit codes: 0 diff printed (changes or not), 1 the working tree does not plan or the ref is unknown, 2 usage.
  */
@@ -22,7 +23,7 @@ import { diffPlans } from "./planFormats/diff";
 import { renderDiffMarkdown } from "./planFormats/diffMarkdown";
 
 const USAGE =
-  "usage: npm run plan:diff -- --stack <name> --base <git-ref> [--dir <project dir>] [--out <file>] [--head-label <text>]\n";
+  "usage: npm run plan:diff -- --stack <name> --base <git-ref> [--dir <project dir>] [--out <file>] [--head-label <text>] [--base-label <text>]\n";
 
 class DiffError extends Error {}
 
@@ -78,6 +79,7 @@ function options() {
       dir: { type: "string" },
       out: { type: "string" },
       "head-label": { type: "string", default: "working tree" },
+      "base-label": { type: "string" },
     },
     allowPositionals: false,
   }).values;
@@ -114,15 +116,17 @@ function main(): number {
       rmSync(baseDir, { recursive: true, force: true });
     }
     const short = commit.slice(0, 7);
+    // Shown in Markdown code spans: no backtick or newline from a branch name may break out of them.
+    const baseName = (values["base-label"] ?? (/^[0-9a-f]{40}$/.test(base) ? short : base)).replace(/[`\r\n]/g, "'");
     const baseNote =
       "plan" in baseOutcome
         ? undefined
         : baseOutcome.unknownStack
-          ? `Stack \`${stack}\` does not exist at ${base} (${short}): every resource is new.`
-          : `The base ${base} (${short}) could not be planned, so everything is listed as added: ${baseOutcome.error.split("\n")[0]}`;
+          ? `Stack \`${stack}\` does not exist at ${baseName} (${short}): every resource is new.`
+          : `The base ${baseName} (${short}) could not be planned, so everything is listed as added: ${baseOutcome.error.split("\n")[0]}`;
     const diff = diffPlans("plan" in baseOutcome ? baseOutcome.plan : undefined, head.plan);
     const markdown = renderDiffMarkdown(diff, {
-      base: `Base \`${base}\` (${short})`,
+      base: `Base \`${baseName}\` (${short})`,
       head: values["head-label"] ?? "working tree",
       ...(baseNote ? { baseNote } : {}),
     });

@@ -234,18 +234,22 @@ describe("npm run plan:diff (end to end, in a throwaway git repository)", () => 
   afterAll(() => rmSync(repo, { recursive: true, force: true }));
 
   it("lists the changed input of the changed resource", () => {
+    const base = git("rev-parse", "HEAD");
     const { status, stdout, stderr } = planDiff([
       "--stack",
       "dev",
       "--base",
-      "HEAD",
+      base,
+      "--base-label",
+      "main`x",
       "--head-label",
       "this pull request",
     ]);
     expect(stderr).toBe("");
     expect(status).toBe(0);
     expect(stdout.split("\n")[0]).toBe("<!-- stellaops-plan-diff:dev -->");
-    expect(stdout).toMatch(/Base `HEAD` \([0-9a-f]{7}\) → this pull request\./);
+    // A full commit is shown short; a label with a backtick cannot break out of its code span.
+    expect(stdout).toContain(`Base \`main'x\` (${base.slice(0, 7)}) → this pull request.`);
     expect(stdout).toMatch(/~\d+ changed\*\*/);
     const network = stdout.split("**`network`** `docker:index/network:Network`")[1]?.split("\n\n**")[0] ?? "";
     expect(network).toMatch(/\| `labels\[\d\]` \| `\(unset\)` \| `\{"label":"team","value":"platform"\}` \|/);

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { commentMarker } from "../../scripts/planFormats/diffMarkdown";
 import { exampleStacks, PROJECT_ROOT } from "../harness/stackFiles";
 import { serverBinaryOrSkip } from "../support/servers";
 
@@ -210,10 +211,14 @@ describe("the offline plan diff, also for forks", () => {
     expect(checkout.with?.["fetch-depth"]).toBe(0);
   });
 
-  it("runs the policy pack over the offline plan and fails the job on a mandatory violation", () => {
+  it("runs the policy pack over the offline plan and fails the job on a mandatory violation or a broken plan", () => {
     expect(runs).toContain('npm run --silent policy -- --stack "$STACK"');
-    const fail = offline.steps.find((s) => s.if === "steps.policy.outputs.status != '0'");
+    const fail = offline.steps.find(
+      (s) => s.if === "steps.diff.outputs.status != '0' || steps.policy.outputs.status != '0'",
+    );
     expect(fail?.run).toMatch(/exit 1/);
+    // A stack that does not plan still gets its comment, under the marker renderDiffMarkdown uses.
+    expect(runs).toContain(`echo "${commentMarker("$STACK")}"`);
   });
 
   it("publishes to the job summary and as an artifact for everyone, and comments only where the token can", () => {
