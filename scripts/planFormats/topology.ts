@@ -58,6 +58,16 @@ function record(value: unknown): Inputs {
   return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Inputs) : {};
 }
 
+/** The custom S3 endpoint of an aws provider (JSON-encoded `endpoints` input), if it has one. */
+function s3Endpoint(endpoints: unknown): string | undefined {
+  try {
+    const list = (typeof endpoints === "string" ? JSON.parse(endpoints) : endpoints) as unknown;
+    return Array.isArray(list) ? list.map((e) => str(record(e)["s3"])).find(Boolean) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Short descriptions of the resources that actually run a server. */
 function runsAs(resources: PlanResource[], byUrn: Map<string, PlanResource>): string[] {
   const lines: string[] = [];
@@ -105,7 +115,13 @@ function runsAs(resources: PlanResource[], byUrn: Map<string, PlanResource>): st
     }
   }
   const buckets = resources.filter((r) => r.type === "aws:s3/bucket:Bucket" || r.type === "aws:s3/bucketV2:BucketV2");
-  if (buckets.length > 0) lines.push(`${buckets.length} bucket(s)`);
+  if (buckets.length > 0) {
+    const provider = buckets[0].provider
+      ? byUrn.get(buckets[0].provider.slice(0, buckets[0].provider.lastIndexOf("::")))
+      : undefined;
+    const endpoint = s3Endpoint(provider?.inputs["endpoints"]);
+    lines.push(`${endpoint ? `S3 API at ${endpoint}` : "Amazon S3"}, ${buckets.length} bucket(s)`);
+  }
   return lines;
 }
 

@@ -146,7 +146,7 @@ describe("topologyOf", () => {
     const postgres = t.servers[0];
     expect(postgres.runsAs).toEqual([`container stellaops-dev-postgres (postgres:18.1@${DIGEST})`]);
     expect(postgres.endpoint).toBe("postgres:5432");
-    expect(t.servers[2]).toMatchObject({ runsAs: ["2 bucket(s)"], endpoint: "http://rustfs:8080" });
+    expect(t.servers[2]).toMatchObject({ runsAs: ["Amazon S3, 2 bucket(s)"], endpoint: "http://rustfs:8080" });
   });
 
   it("lists each StellaOps service with what it uses on each server", () => {
@@ -159,6 +159,16 @@ describe("topologyOf", () => {
       { area: "objectStore", detail: "scanner-artifacts, evidence-locker" },
     ]);
     expect(t.consumers.find((c) => c.id === "evidence-locker")?.displayName).toBe("Evidence Locker");
+  });
+
+  it("names the S3 endpoint buckets are created through, when it is not Amazon S3", () => {
+    const plan = dockerPlan();
+    const provider = r("pulumi:providers:aws", "buckets-provider", {
+      endpoints: JSON.stringify([{ s3: "http://127.0.0.1:8080" }]),
+    });
+    plan.resources.push(provider);
+    for (const b of plan.resources.filter((x) => x.type === "aws:s3/bucket:Bucket")) b.provider = `${provider.urn}::id`;
+    expect(topologyOf(plan).servers[2].runsAs).toEqual(["S3 API at http://127.0.0.1:8080, 2 bucket(s)"]);
   });
 
   it("shows servers that only the outputs know (external profile) as existing servers", () => {
