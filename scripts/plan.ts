@@ -1,14 +1,16 @@
 /**
- * `npm run --silent plan -- --stack <name> [--format json]`: the offline plan of one example stack.
- * Prints exactly one JSON document on stdout; on invalid config or an unknown stack, the message on stderr
- * and exit code 1. See test/harness/plan.ts for the format.
+ * `npm run --silent plan -- --stack <name> [--format json|markdown|mermaid]`: the offline plan of one example stack.
+ * json (default) prints exactly one JSON document on stdout (see test/harness/plan.ts for the format); markdown a
+ * readable summary, mermaid a diagram of servers and their consumers (scripts/planFormats). On invalid config or
+ * an unknown stack, the message on stderr and exit code 1.
  */
 import { parseArgs } from "node:util";
 import { ConfigError } from "../profiles/configErrors";
 import { installMocks } from "../test/harness/mocks";
 import { UnknownStackError } from "../test/harness/stackFiles";
+import { RENDERERS } from "./planFormats";
 
-const FORMATS = ["json"] as const;
+const FORMATS = ["json", ...Object.keys(RENDERERS)] as const;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -21,7 +23,9 @@ async function main(): Promise<number> {
     allowPositionals: false,
   });
   if (!values.stack) {
-    process.stderr.write("usage: npm run --silent plan -- --stack <name> [--format json] [--dir <project dir>]\n");
+    process.stderr.write(
+      `usage: npm run --silent plan -- --stack <name> [--format ${FORMATS.join("|")}] [--dir <project dir>]\n`,
+    );
     return 2;
   }
   if (!(FORMATS as readonly string[]).includes(values.format ?? "")) {
@@ -32,7 +36,8 @@ async function main(): Promise<number> {
   const { planStack } = await import("../test/harness/plan");
   try {
     const plan = await planStack(values.stack, { dir: values.dir });
-    process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
+    const render = RENDERERS[values.format ?? "json"];
+    process.stdout.write(render ? render(plan) : `${JSON.stringify(plan, null, 2)}\n`);
     return 0;
   } catch (err) {
     if (err instanceof ConfigError || err instanceof UnknownStackError) {

@@ -1,0 +1,123 @@
+import { STATEFUL_TYPES } from "../../policy/resourceTypes";
+import { decodeJson } from "../../policy/values";
+import type { PlanDocument, PlanResource } from "../../test/harness/plan";
+
+/**
+ * The difference between two offline plans of one stack (base ref → working tree), keyed by URN. Pure.
+ * It compares desired states only: no state file, no provider, so it cannot say whether a change updates in
+ * place or replaces (docs/review.md).
+ */
+
+export interface ValueChange {
+  /** Dotted path into the inputs (or options, outputs), e.g. `ports[0].ip`. */
+  path: string;
+  before: unknown;
+  after: unknown;
+  /** The resource's `ignoreChanges` covers this input: Pulumi will not act on it for an existing resource. */
+  ignored?: boolean;
+}
+
+export interface ResourceChange {
+  urn: string;
+  type: string;
+  name: string;
+  inputs: ValueChange[];
+  /** Resource options a reviewer cares about (protect, retainOnDelete, ignoreChanges, …), parent, provider. */
+  options: ValueChange[];
+  /** Holds data (volume, database, cache, bucket): a replacement would lose it. */
+  stateful: boolean;
+}
+
+export interface PlanDiff {
+  stack: string;
+  added: PlanResource[];
+  removed: PlanResource[];
+  changed: ResourceChange[];
+  unchanged: number;
+  outputs: ValueChange[];
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+function join(path: string, key: string | number): string {
+  if (typeof key === "number") return `${path}[${key}]`;
+  const safe = /^[A-Za-z_$][\w$-]*$/.test(key) ? key : JSON.stringify(key);
+  return path === "" ? safe : `${path}.${safe}`;
+}
+
+/** Leaf-level differences between two JSON values (arrays by index, objects by key). */
+export function valueChanges(before: unknown, after: unknown, path = ""): ValueChange[] {
+  // Provider inputs and policies are JSON text: compare what they say, not their spelling.
+  const a = decodeJson(before);
+  const b = decodeJson(after);
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const changes: ValueChange[] = [];
+    for (let i = 0; i < Math.max(a.length, b.length); i++) changes.push(...valueChanges(a[i], b[i], join(path, i)));
+    return changes;
+  }
+  if (isObject(a) && isObject(b)) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    return keys.flatMap((k) => valueChanges(a[k], b[k], join(path, k)));
+  }
+  return JSON.stringify(a) === JSON.stringify(b) ? [] : [{ path: path || "(value)", before: a, after: b }];
+}
+
+function optionView(r: PlanResource): Record<string, unknown> {
+  return {
+    protect: r.options.protect ?? false,
+    retainOnDelete: r.options.retainOnDelete ?? false,
+    deleteBeforeReplace: r.options.deleteBeforeReplace ?? false,
+    ignoreChanges: [...r.options.ignoreChanges].sort(),
+    replaceOnChanges: [...r.options.replaceOnChanges].sort(),
+    parent: r.parent,
+    provider: r.provider ? r.provider.slice(0, r.provider.lastIndexOf("::")) : null,
+  };
+}
+
+/** Whether an input path falls under one of `ignoreChanges`' property paths (`labels` covers `labels[2]`). */
+export function coveredBy(path: string, ignoreChanges: readonly string[]): boolean {
+  return ignoreChanges.some((p) => path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`));
+}
+
+export function diffPlans(base: PlanDocument | undefined, head: PlanDocument): PlanDiff {
+  const before = new Map((base?.resources ?? []).map((r) => [r.urn, r]));
+  const after = new Map(head.resources.map((r) => [r.urn, r]));
+  const added = head.resources.filter((r) => !before.has(r.urn));
+  const removed = (base?.resources ?? []).filter((r) => !after.has(r.urn));
+  const changed: ResourceChange[] = [];
+  let unchanged = 0;
+  for (const r of head.resources) {
+    const old = before.get(r.urn);
+    if (!old) continue;
+    const inputs = valueChanges(old.inputs, r.inputs).map((c) =>
+      coveredBy(c.path, r.options.ignoreChanges) ? { ...c, ignored: true } : c,
+    );
+    const options = valueChanges(optionView(old), optionView(r));
+    if (inputs.length === 0 && options.length === 0) {
+      unchanged++;
+      continue;
+    }
+    changed.push({
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      inputs,
+      options,
+      stateful: STATEFUL_TYPES.includes(r.type),
+    });
+  }
+  return {
+    stack: head.stack,
+    added,
+    removed,
+    changed,
+    unchanged,
+    outputs: valueChanges(base?.outputs ?? {}, head.outputs),
+  };
+}
+
+export function hasChanges(diff: PlanDiff): boolean {
+  return diff.added.length + diff.removed.length + diff.changed.length + diff.outputs.length > 0;
+}

@@ -1,0 +1,288 @@
+import { spawnSync } from "node:child_process";
+import {
+  appendFileSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { diffPlans, valueChanges } from "../../scripts/planFormats/diff";
+import { commentMarker, renderDiffMarkdown } from "../../scripts/planFormats/diffMarkdown";
+import type { PlanDocument, PlanResource } from "../harness/plan";
+import { PROJECT_ROOT } from "../harness/stackFiles";
+
+/**
+ * `npm run plan:diff`: what a pull request changes in a stack's desired state, as a PR comment. The diff itself
+ * on synthetic plans, then the command end to end in a throwaway git repository holding this project.
+ */
+
+const P = "urn:pulumi:dev::stellaops-infra::";
+function r(type: string, name: string, inputs: Record<string, unknown> = {}, protect = false): PlanResource {
+  return {
+    urn: `${P}${type}::${name}`,
+    type,
+    name,
+    custom: true,
+    parent: null,
+    provider: null,
+    dependencies: [],
+    inputs,
+    options: {
+      protect,
+      retainOnDelete: null,
+      deleteBeforeReplace: null,
+      ignoreChanges: [],
+      replaceOnChanges: [],
+      additionalSecretOutputs: [],
+    },
+  };
+}
+const plan = (resources: PlanResource[], outputs: Record<string, unknown> = {}): PlanDocument => ({
+  project: "stellaops-infra",
+  stack: "dev",
+  resources,
+  outputs,
+});
+
+describe("valueChanges", () => {
+  it("reports leaf paths through objects and arrays, and nothing for equal values", () => {
+    expect(valueChanges({ a: 1, b: { c: [1, 2] } }, { a: 1, b: { c: [1, 3] } })).toEqual([
+      { path: "b.c[1]", before: 2, after: 3 },
+    ]);
+    expect(valueChanges({ ports: [{ ip: "127.0.0.1" }] }, { ports: [{ ip: "127.0.0.1" }, { ip: "0.0.0.0" }] })).toEqual(
+      [{ path: "ports[1]", before: undefined, after: { ip: "0.0.0.0" } }],
+    );
+    expect(valueChanges({ x: [1] }, { x: [1] })).toEqual([]);
+  });
+  it("compares JSON text by content (provider inputs, policies), and quotes odd keys", () => {
+    const before = {
+      defaultTags: JSON.stringify({ tags: { team: "a" } }),
+      labels: { "app.kubernetes.io/part-of": "x" },
+    };
+    const after = {
+      defaultTags: JSON.stringify({ tags: { team: "b" } }),
+      labels: { "app.kubernetes.io/part-of": "y" },
+    };
+    expect(valueChanges(before, after)).toEqual([
+      { path: "defaultTags.tags.team", before: "a", after: "b" },
+      { path: 'labels."app.kubernetes.io/part-of"', before: "x", after: "y" },
+    ]);
+  });
+});
+
+describe("diffPlans", () => {
+  const network = r("docker:index/network:Network", "network", { name: "stellaops-dev" });
+  const volume = r("docker:index/volume:Volume", "postgres-data", { name: "pg" }, true);
+  const container = r("docker:index/container:Container", "postgres-server", {
+    envs: "[secret]",
+    ports: [{ ip: "127.0.0.1" }],
+  });
+
+  it("sorts resources into added, removed, changed and unchanged by URN, with changed inputs and options", () => {
+    const nats = r("docker:index/container:Container", "nats-server");
+    const changedContainer = { ...container, inputs: { envs: "[secret]", ports: [{ ip: "0.0.0.0" }] } };
+    const unprotected = { ...volume, options: { ...volume.options, protect: false } };
+    const diff = diffPlans(plan([network, volume, container]), plan([network, unprotected, changedContainer, nats]));
+    expect(diff.added.map((x) => x.name)).toEqual(["nats-server"]);
+    expect(diff.removed).toEqual([]);
+    expect(diff.unchanged).toBe(1);
+    expect(diff.changed).toEqual([
+      {
+        urn: volume.urn,
+        type: volume.type,
+        name: "postgres-data",
+        inputs: [],
+        options: [{ path: "protect", before: true, after: false }],
+        stateful: true,
+      },
+      {
+        urn: container.urn,
+        type: container.type,
+        name: "postgres-server",
+        inputs: [{ path: "ports[0].ip", before: "127.0.0.1", after: "0.0.0.0" }],
+        options: [],
+        stateful: false,
+      },
+    ]);
+  });
+
+  it("marks input changes the resource's ignoreChanges covers", () => {
+    const labelled = { ...volume, options: { ...volume.options, ignoreChanges: ["labels"] } };
+    const relabelled = { ...labelled, inputs: { name: "pg", labels: [{ label: "team", value: "x" }] } };
+    const diff = diffPlans(plan([labelled]), plan([relabelled]));
+    expect(diff.changed[0].inputs).toEqual([
+      { path: "labels", before: undefined, after: [{ label: "team", value: "x" }], ignored: true },
+    ]);
+  });
+
+  it("treats a missing base as everything added, and reports changed outputs", () => {
+    const diff = diffPlans(undefined, plan([network], { profile: "docker" }));
+    expect(diff.added).toEqual([network]);
+    expect(diff.outputs).toEqual([{ path: "profile", before: undefined, after: "docker" }]);
+  });
+});
+
+describe("renderDiffMarkdown", () => {
+  const heading = { base: "Base `main` (abc1234)", head: "this pull request" };
+  const volume = r("docker:index/volume:Volume", "postgres-data", { name: "pg" }, true);
+
+  it("starts with the stack's comment marker and says when nothing changes", () => {
+    const text = renderDiffMarkdown(diffPlans(plan([volume]), plan([volume])), heading);
+    expect(text.split("\n")[0]).toBe(commentMarker("dev"));
+    expect(text).toContain("No change to the desired state of `dev` (1 resource compared).");
+  });
+
+  it("warns when a data-bearing resource is removed or its inputs change", () => {
+    const text = renderDiffMarkdown(diffPlans(plan([volume]), plan([])), heading);
+    expect(text).toContain("**+0 added, −1 removed, ~0 changed**, 0 unchanged.");
+    expect(text).toMatch(
+      /> \[!WARNING\]\n> Data-bearing resources .*\n> - removes `docker:index\/volume:Volume` `postgres-data`/,
+    );
+    expect(text).toContain("| `postgres-data` | `docker:index/volume:Volume` | 🔒 protect, ⚠️ holds data |");
+  });
+
+  it("does not warn for a data-bearing resource whose only change is ignored, but does when protect goes off", () => {
+    const labelled = { ...volume, options: { ...volume.options, ignoreChanges: ["labels"] } };
+    const relabelled = { ...labelled, inputs: { name: "pg", labels: [] } };
+    const quiet = renderDiffMarkdown(diffPlans(plan([labelled]), plan([relabelled])), heading);
+    expect(quiet).not.toContain("[!WARNING]");
+    expect(quiet).toContain("`labels` (ignoreChanges: not applied to the existing resource)");
+    const unprotected = { ...volume, options: { ...volume.options, protect: false } };
+    const loud = renderDiffMarkdown(diffPlans(plan([volume]), plan([unprotected])), heading);
+    expect(loud).toMatch(/> - turns off protect on `docker:index\/volume:Volume` `postgres-data`/);
+  });
+
+  it("shows secrets only as [secret] and escapes what would break a table", () => {
+    const before = r("docker:index/container:Container", "c", { envs: "[secret]", command: ["sh", "-c", "a | b"] });
+    const after = { ...before, inputs: { envs: "[secret]", command: ["sh", "-c", "a | c"] } };
+    const text = renderDiffMarkdown(diffPlans(plan([before]), plan([after])), heading);
+    expect(text).toContain("| `command[2]` | `a \\| b` | `a \\| c` |");
+    expect(text).not.toContain("envs");
+  });
+
+  it("cuts long diffs to fit a GitHub comment, saying how to see all of it", () => {
+    const many = Array.from({ length: 400 }, (_, i) =>
+      r("docker:index/container:Container", `c${i}`, { image: `img:${i}` }),
+    );
+    const text = renderDiffMarkdown(diffPlans(plan([]), plan(many)), heading, 5_000);
+    expect(text.length).toBeLessThan(5_000 + 400);
+    expect(text).toContain("The rest of the diff is cut to fit a comment");
+  });
+});
+
+describe("npm run plan:diff (end to end, in a throwaway git repository)", () => {
+  const repo = mkdtempSync(join(tmpdir(), "stellaops-plan-diff-"));
+  const git = (...args: string[]) => {
+    const result = spawnSync(
+      "git",
+      [
+        "-C",
+        repo,
+        "-c",
+        "user.name=test",
+        "-c",
+        "user.email=test@example.invalid",
+        "-c",
+        "commit.gpgsign=false",
+        ...args,
+      ],
+      { encoding: "utf8" },
+    );
+    if (result.status !== 0) throw new Error(`git ${args.join(" ")}: ${result.stderr}`);
+    return result.stdout.trim();
+  };
+  const planDiff = (args: string[]) => {
+    const result = spawnSync(
+      process.execPath,
+      [join(repo, "node_modules", "tsx", "dist", "cli.mjs"), "scripts/planDiff.ts", ...args],
+      {
+        cwd: repo,
+        encoding: "utf8",
+        timeout: 300_000,
+      },
+    );
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  };
+
+  beforeAll(() => {
+    // The project as it is now (tracked and new files), committed as the base.
+    const files = spawnSync("git", ["-C", PROJECT_ROOT, "ls-files", "-co", "--exclude-standard"], { encoding: "utf8" })
+      .stdout.split("\n")
+      .filter((f) => f !== "" && f !== "node_modules");
+    for (const file of files) {
+      mkdirSync(dirname(join(repo, file)), { recursive: true });
+      try {
+        copyFileSync(join(PROJECT_ROOT, file), join(repo, file));
+      } catch {
+        // Listed but deleted in the working tree: not part of the project any more.
+      }
+    }
+    symlinkSync(join(PROJECT_ROOT, "node_modules"), join(repo, "node_modules"), "dir");
+    git("init", "-q");
+    git("add", "-A");
+    git("commit", "-qm", "base");
+    // The change under review: a label on the dev stack and a new stack.
+    appendFileSync(join(repo, "Pulumi.dev.yaml"), "    labels:\n      team: platform\n");
+    writeFileSync(join(repo, "Pulumi.review.yaml"), "config:\n  stellaops-infra:profile: docker\n");
+  });
+  afterAll(() => rmSync(repo, { recursive: true, force: true }));
+
+  it("lists the changed input of the changed resource", () => {
+    const base = git("rev-parse", "HEAD");
+    const { status, stdout, stderr } = planDiff([
+      "--stack",
+      "dev",
+      "--base",
+      base,
+      "--base-label",
+      "main`x",
+      "--head-label",
+      "this pull request",
+    ]);
+    expect(stderr).toBe("");
+    expect(status).toBe(0);
+    expect(stdout.split("\n")[0]).toBe("<!-- stellaops-plan-diff:dev -->");
+    // A full commit is shown short; a label with a backtick cannot break out of its code span.
+    expect(stdout).toContain(`Base \`main'x\` (${base.slice(0, 7)}) → this pull request.`);
+    expect(stdout).toMatch(/~\d+ changed\*\*/);
+    const network = stdout.split("**`network`** `docker:index/network:Network`")[1]?.split("\n\n**")[0] ?? "";
+    expect(network).toMatch(/\| `labels\[\d\]` \| `\(unset\)` \| `\{"label":"team","value":"platform"\}` \|/);
+    // A label is harmless: no data-bearing resource may change for it (volumes ignore label changes).
+    expect(stdout).not.toContain("[!WARNING]");
+  });
+
+  it("shows a stack that is new in the change as entirely added, and writes --out", () => {
+    const out = join(repo, "review.md");
+    const { status } = planDiff(["--stack", "review", "--base", "HEAD", "--out", out]);
+    expect(status).toBe(0);
+    const text = readFileSync(out, "utf8");
+    expect(text).toContain("Stack `review` does not exist at HEAD");
+    expect(text).toMatch(/\| `network` \| `docker:index\/network:Network` \|/);
+  });
+
+  it("reports nothing changed for a stack the change does not touch", () => {
+    git("stash", "-u", "-q");
+    try {
+      const { status, stdout } = planDiff(["--stack", "dev", "--base", "HEAD"]);
+      expect(status).toBe(0);
+      expect(stdout).toContain("No change to the desired state of `dev`");
+    } finally {
+      git("stash", "pop", "-q");
+    }
+  });
+
+  it("exits 1 for an unknown ref and 2 without --base", () => {
+    const unknown = planDiff(["--stack", "dev", "--base", "no-such-ref"]);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toContain('unknown git ref "no-such-ref"');
+    expect(planDiff(["--stack", "dev"]).status).toBe(2);
+    expect(planDiff(["--stack", "dev", "--base=--output=x"]).status).toBe(2);
+    expect(planDiff(["--stack", "dev", "--base", "HEAD", "--no-such-option"]).status).toBe(2);
+  });
+});
