@@ -1,11 +1,16 @@
 import type { InfraConfig } from "./config";
+import { denyEgressPolicy } from "./kubernetes/denyEgress";
+import { ServiceSecrets } from "./kubernetes/serviceSecrets";
 import { mergeServiceConnections, type StackOutputs } from "./outputs";
 import { kubernetesPlatform } from "./platforms";
 
 type KubernetesConfig = Extract<InfraConfig, { profile: "kubernetes" }>;
 
-/** The kubernetes profile: composes the servers and layouts for this platform. */
+/** The kubernetes profile: one namespace, the servers from upstream operators/charts, a Secret per service. */
 export function deployKubernetes(cfg: KubernetesConfig): StackOutputs {
-  kubernetesPlatform(cfg);
-  return { profile: cfg.profile, environment: cfg.environmentName, services: mergeServiceConnections({}) };
+  const platform = kubernetesPlatform(cfg);
+  if (cfg.kubernetes.denyEgress) denyEgressPolicy("deny-egress", platform);
+  const services = mergeServiceConnections({});
+  new ServiceSecrets("service-secrets", { platform, services });
+  return { profile: cfg.profile, environment: cfg.environmentName, services };
 }

@@ -58,10 +58,10 @@ export async function resolveOutputs(value: unknown): Promise<unknown> {
   return value;
 }
 
-function loadProgram(): Program {
+async function loadProgram(): Promise<Program> {
   // Imported lazily: the mocks must be in place before any program module loads.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require("../../index") as Program;
+  const mod = (await import("../../index")) as unknown as { default?: Program } | Program;
+  return typeof mod === "function" ? mod : (mod.default as Program);
 }
 
 export async function planStack(stack: string, options: PlanOptions = {}): Promise<PlanDocument> {
@@ -74,7 +74,7 @@ export async function planStack(stack: string, options: PlanOptions = {}): Promi
   recorder.reset();
   pulumi.runtime.setAllConfig(config, secretKeys);
 
-  const program = loadProgram();
+  const program = await loadProgram();
   const exported = await program();
   const outputs = (await resolveOutputs(exported)) as Record<string, unknown>;
   await settle(recorder);

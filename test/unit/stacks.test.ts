@@ -1,0 +1,142 @@
+import { describe, expect, it } from "vitest";
+import { areaOf, graphLine, indexByUrn, SERVER_AREAS } from "../harness/graph";
+import { planStack, type PlanDocument, type PlanResource } from "../harness/plan";
+import { exampleStacks, readStackConfig, SECRET_PLACEHOLDER } from "../harness/stackFiles";
+
+/**
+ * Whole-stack properties of every example stack, read from its offline plan: the resource graph, secrets,
+ * data safety and the dependency graph. New example stacks are covered as soon as their file exists.
+ */
+
+const NS = "stellaops-infra";
+
+/** Data-bearing resources: a replacement of any of these loses data. */
+export const STATEFUL_TYPES = new Set([
+  "docker:index/volume:Volume",
+  "postgresql:index/database:Database",
+  "aws:rds/instance:Instance",
+  "aws:elasticache/replicationGroup:ReplicationGroup",
+  "aws:s3/bucket:Bucket",
+  "kubernetes:postgresql.cnpg.io/v1:Cluster",
+  "kubernetes:core/v1:PersistentVolumeClaim",
+]);
+/** Kept on the platform when they leave the stack. */
+const RETAINED_TYPES = new Set(["docker:index/volume:Volume", "aws:s3/bucket:Bucket"]);
+
+function profileOf(stack: string): string {
+  return readStackConfig(stack).config[`${NS}:profile`];
+}
+
+/** Overrides that set one nested config path, keeping the rest of that top-level key. */
+function settingOverride(stack: string, path: string, value: unknown): Record<string, unknown> {
+  const { config } = readStackConfig(stack);
+  const [top, ...rest] = path.split(".");
+  const root = config[`${NS}:${top}`] ? (JSON.parse(config[`${NS}:${top}`]) as Record<string, unknown>) : {};
+  let cursor = root;
+  for (const part of rest.slice(0, -1)) {
+    cursor[part] = (cursor[part] as Record<string, unknown> | undefined) ?? {};
+    cursor = cursor[part] as Record<string, unknown>;
+  }
+  cursor[rest[rest.length - 1]] = value;
+  return { [`${NS}:${top}`]: root };
+}
+
+/** A setting that must never touch data, per profile (a label or tag; a published port on Docker). */
+function harmlessChanges(stack: string): Record<string, unknown>[] {
+  switch (profileOf(stack)) {
+    case "docker":
+      return [
+        settingOverride(stack, "docker.labels.team", "platform"),
+        settingOverride(stack, "docker.postgres.hostPort", 15432),
+      ];
+    case "kubernetes":
+      return [settingOverride(stack, "kubernetes.labels.team", "platform")];
+    case "aws":
+      return [settingOverride(stack, "aws.tags.team", "platform")];
+    default:
+      return [];
+  }
+}
+
+const plans = new Map<string, Promise<PlanDocument>>();
+function planOf(stack: string): Promise<PlanDocument> {
+  if (!plans.has(stack)) plans.set(stack, planStack(stack));
+  return plans.get(stack) as Promise<PlanDocument>;
+}
+
+function statefulInputs(plan: PlanDocument): Map<string, unknown> {
+  return new Map(plan.resources.filter((r) => STATEFUL_TYPES.has(r.type)).map((r) => [r.urn, r.inputs]));
+}
+
+function walkStrings(value: unknown, visit: (s: string, path: string) => void, path = ""): void {
+  if (typeof value === "string") visit(value, path);
+  else if (Array.isArray(value)) value.forEach((v, i) => walkStrings(v, visit, `${path}[${i}]`));
+  else if (value !== null && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) walkStrings(v, visit, path ? `${path}.${k}` : k);
+  }
+}
+
+describe.each(exampleStacks())("example stack %s", (stack) => {
+  it("has a resource graph matching its reviewed snapshot", async () => {
+    const plan = await planOf(stack);
+    const byUrn = indexByUrn(plan);
+    const lines = plan.resources.map((r) => graphLine(r, byUrn)).sort();
+    await expect(`${lines.join("\n")}\n`).toMatchFileSnapshot(`__snapshots__/${stack}.graph.txt`);
+  });
+
+  it("has unique URNs", async () => {
+    const urns = (await planOf(stack)).resources.map((r) => r.urn);
+    expect(new Set(urns).size).toBe(urns.length);
+  });
+
+  it("outputs every credential only as a secret, and no secret anywhere in plaintext", async () => {
+    const plan = await planOf(stack);
+    const text = JSON.stringify(plan);
+    expect(text).not.toContain(SECRET_PLACEHOLDER);
+    // Generated passwords (fake values under the mocks) must only ever travel as secrets.
+    expect(text).not.toContain("fake-password-");
+    walkStrings(plan.outputs, (value, path) => {
+      if (/(password|connectionString|secretKey|accessKey)$/i.test(path)) expect(value, path).toBe("[secret]");
+    });
+  });
+
+  it("protects every data-bearing resource unless the stack turns protection off", async () => {
+    const plan = await planOf(stack);
+    const { config } = readStackConfig(stack);
+    const protect = config[`${NS}:protect`] !== "false";
+    const retain = config[`${NS}:retainOnDelete`] !== "false";
+    for (const r of plan.resources.filter((x) => STATEFUL_TYPES.has(x.type))) {
+      expect(r.options.protect ?? false, `${r.type} ${r.name} protect`).toBe(protect);
+      if (RETAINED_TYPES.has(r.type))
+        expect(r.options.retainOnDelete ?? false, `${r.type} ${r.name} retainOnDelete`).toBe(retain);
+    }
+  });
+
+  it("changes no data-bearing resource when a harmless setting changes", async () => {
+    const base = statefulInputs(await planOf(stack));
+    for (const overrides of harmlessChanges(stack)) {
+      const changed = statefulInputs(await planStack(stack, { overrides }));
+      expect([...changed.keys()].sort()).toEqual([...base.keys()].sort());
+      for (const [urn, inputs] of base)
+        expect(changed.get(urn), `${urn} after ${JSON.stringify(overrides)}`).toEqual(inputs);
+    }
+  });
+
+  it("never makes one service's server or layout wait on another's", async () => {
+    const plan = await planOf(stack);
+    const byUrn = indexByUrn(plan);
+    for (const r of plan.resources) {
+      const area = areaOf(r, byUrn);
+      if (!(SERVER_AREAS as readonly string[]).includes(area)) continue;
+      for (const dep of r.dependencies) {
+        const depResource = byUrn.get(dep) as PlanResource;
+        expect(depResource, `${r.urn} depends on unknown ${dep}`).toBeDefined();
+        const depArea = areaOf(depResource, byUrn);
+        expect(
+          [area, "platform"],
+          `${r.type} ${r.name} (${area}) waits on ${depResource.type} ${depResource.name} (${depArea})`,
+        ).toContain(depArea);
+      }
+    }
+  });
+});
