@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { areaOf, graphLine, indexByUrn, SERVER_AREAS } from "../harness/graph";
 import { planStack, type PlanDocument, type PlanResource } from "../harness/plan";
 import { exampleStacks, readStackConfig, SECRET_PLACEHOLDER } from "../harness/stackFiles";
+import { profileOf, settingOverride } from "../harness/stackOverrides";
 
 /**
  * Whole-stack properties of every example stack, read from its offline plan: the resource graph, secrets,
@@ -22,24 +23,6 @@ export const STATEFUL_TYPES = new Set([
 ]);
 /** Kept on the platform when they leave the stack. */
 const RETAINED_TYPES = new Set(["docker:index/volume:Volume", "aws:s3/bucket:Bucket"]);
-
-function profileOf(stack: string): string {
-  return readStackConfig(stack).config[`${NS}:profile`];
-}
-
-/** Overrides that set one nested config path, keeping the rest of that top-level key. */
-function settingOverride(stack: string, path: string, value: unknown): Record<string, unknown> {
-  const { config } = readStackConfig(stack);
-  const [top, ...rest] = path.split(".");
-  const root = config[`${NS}:${top}`] ? (JSON.parse(config[`${NS}:${top}`]) as Record<string, unknown>) : {};
-  let cursor = root;
-  for (const part of rest.slice(0, -1)) {
-    cursor[part] = (cursor[part] as Record<string, unknown> | undefined) ?? {};
-    cursor = cursor[part] as Record<string, unknown>;
-  }
-  cursor[rest[rest.length - 1]] = value;
-  return { [`${NS}:${top}`]: root };
-}
 
 /** A setting that must never touch data, per profile (a label or tag; a published port on Docker). */
 function harmlessChanges(stack: string): Record<string, unknown>[] {
@@ -64,8 +47,17 @@ function planOf(stack: string): Promise<PlanDocument> {
   return plans.get(stack) as Promise<PlanDocument>;
 }
 
+/** Inputs of data-bearing resources, minus the fields the program tells the engine to ignore. */
 function statefulInputs(plan: PlanDocument): Map<string, unknown> {
-  return new Map(plan.resources.filter((r) => STATEFUL_TYPES.has(r.type)).map((r) => [r.urn, r.inputs]));
+  return new Map(
+    plan.resources
+      .filter((r) => STATEFUL_TYPES.has(r.type))
+      .map((r) => {
+        const inputs = { ...r.inputs };
+        for (const field of r.options.ignoreChanges) delete inputs[field];
+        return [r.urn, inputs];
+      }),
+  );
 }
 
 function walkStrings(value: unknown, visit: (s: string, path: string) => void, path = ""): void {

@@ -1,0 +1,248 @@
+import { createHash } from "node:crypto";
+import { activeServices, VALKEY_ONLY_CONSUMERS } from "../catalog";
+import type { ValkeySettings } from "./settings";
+
+/**
+ * The Valkey ACL model, pure: which users exist, which keys, channels and commands each may use.
+ * Rendered three ways from the same data: an ACL file (self-hosted Valkey, passwords as SHA-256 hashes),
+ * the valkey-io chart's per-user permission strings, and ElastiCache RBAC access strings.
+ */
+
+export type AclRole = "default" | "admin" | "app" | "healthcheck" | "replication";
+
+export interface AclUser {
+  readonly name: string;
+  readonly role: AclRole;
+  readonly enabled: boolean;
+  /** Services whose connection uses this user (application users only). */
+  readonly services: readonly string[];
+  /** Read-write key patterns (`~pattern`). */
+  readonly keyPatterns: readonly string[];
+  /** Read-only key patterns (`%R~pattern`): GET, XRANGE, ... but no writes or deletes. */
+  readonly readKeyPatterns: readonly string[];
+  /** Pub/sub channel patterns (`&pattern`). */
+  readonly channelPatterns: readonly string[];
+  /** Command rules in order; later rules override earlier ones. */
+  readonly commandRules: readonly string[];
+}
+
+/**
+ * What the application users may run, and why each exception exists. Every entry is proved on a real
+ * server by test/integration/valkeyAcl.test.ts and listed in docs/valkey.md.
+ */
+export const APP_COMMAND_RULES: readonly { readonly rule: string; readonly why: string }[] = [
+  {
+    rule: "+@all",
+    why: "start from every command: StellaOps uses strings, hashes, lists, sorted sets, streams and consumer groups, pub/sub, transactions and Lua",
+  },
+  {
+    rule: "-@dangerous",
+    why: "no FLUSHALL/FLUSHDB, KEYS, SORT/SORT_RO (BY/GET read arbitrary keys), MIGRATE/RESTORE, SWAPDB, and every @admin command",
+  },
+  {
+    rule: "-@admin",
+    why: "no CONFIG, DEBUG, SHUTDOWN, ACL SETUSER/LIST/GETUSER/LOG, MONITOR, REPLICAOF, SAVE/BGSAVE, CLIENT KILL/LIST/PAUSE, MODULE, FAILOVER (already in @dangerous today; explicit so a future admin command stays out)",
+  },
+  {
+    rule: "+info",
+    why: "re-allowed: StackExchange.Redis reads INFO (version, replication role) when it connects and every configCheckSeconds; INFO shows no keys, values or credentials",
+  },
+  { rule: "-script|flush", why: "would drop every service's cached scripts at once" },
+  { rule: "-script|kill", why: "would kill another client's running script" },
+  { rule: "-script|debug", why: "SCRIPT DEBUG SYNC blocks the whole server while a script is stepped through" },
+  { rule: "-function|flush", why: "would delete every service's function libraries" },
+  { rule: "-function|delete", why: "would delete another service's function library" },
+  { rule: "-function|restore", why: "replaces the function libraries wholesale" },
+  { rule: "-function|kill", why: "would kill another client's running function" },
+];
+
+const APP_RULES = APP_COMMAND_RULES.map((r) => r.rule);
+
+/** The built-in `default` user: off, no password at all (not `nopass`: that would also switch protected mode on). */
+export const DISABLED_DEFAULT_USER: AclUser = {
+  name: "default",
+  role: "default",
+  enabled: false,
+  services: [],
+  keyPatterns: [],
+  readKeyPatterns: [],
+  channelPatterns: [],
+  commandRules: ["-@all"],
+};
+
+export function adminAclUser(name: string): AclUser {
+  return {
+    name,
+    role: "admin",
+    enabled: true,
+    services: [],
+    keyPatterns: ["*"],
+    readKeyPatterns: [],
+    channelPatterns: ["*"],
+    commandRules: ["+@all"],
+  };
+}
+
+/** Used only by the container healthcheck: PING and nothing else. */
+export const HEALTHCHECK_ACL_USER: AclUser = {
+  name: "healthcheck",
+  role: "healthcheck",
+  enabled: true,
+  services: [],
+  keyPatterns: [],
+  readKeyPatterns: [],
+  channelPatterns: [],
+  commandRules: ["-@all", "+ping"],
+};
+
+/** Replicas authenticate to the primary with this user (Kubernetes replicas): replication commands only. */
+export const REPLICATION_ACL_USER: AclUser = {
+  name: "replication",
+  role: "replication",
+  enabled: true,
+  services: [],
+  keyPatterns: [],
+  readKeyPatterns: [],
+  channelPatterns: [],
+  commandRules: ["-@all", "+psync", "+replconf", "+ping"],
+};
+
+export type AppAclSettings = Pick<
+  ValkeySettings,
+  "aclMode" | "appUser" | "extraKeyPatterns" | "extraReadKeyPatterns" | "extraChannelPatterns"
+>;
+
+/** Services and Valkey-only consumers present in this deployment, in catalog order. */
+export function valkeyConsumers(enabledOptional: readonly string[] = []): {
+  id: string;
+  keyPatterns: readonly string[];
+  channelPatterns: readonly string[];
+}[] {
+  return [
+    ...activeServices(enabledOptional).map((s) => ({ id: s.id, ...s.valkey })),
+    ...VALKEY_ONLY_CONSUMERS.map((c) => ({ id: c.id, ...c.valkey })),
+  ];
+}
+
+/** Distinct patterns; `*` alone when present (Valkey refuses a pattern after `*` as a configuration error). */
+function patterns(values: readonly string[]): string[] {
+  return values.includes("*") ? ["*"] : [...new Set(values)];
+}
+
+/** The application users: one shared user, or one per service limited to its own keys and channels. */
+export function appAclUsers(settings: AppAclSettings, enabledOptional: readonly string[] = []): AclUser[] {
+  const consumers = valkeyConsumers(enabledOptional);
+  const extras = {
+    extraKeyPatterns: settings.extraKeyPatterns,
+    extraReadKeyPatterns: settings.extraReadKeyPatterns,
+    extraChannelPatterns: settings.extraChannelPatterns,
+  };
+  for (const [key, byService] of Object.entries(extras)) {
+    const ids = Object.keys(byService);
+    if (ids.length > 0 && settings.aclMode !== "per-service") {
+      throw new Error(`valkey.${key} applies only with valkey.aclMode "per-service" (the shared user has every key)`);
+    }
+    const inactive = ids.filter((id) => !consumers.some((c) => c.id === id));
+    if (inactive.length > 0) {
+      throw new Error(
+        `valkey.${key} names service(s) not enabled in this deployment: ${inactive.join(", ")}; enabled: ${consumers.map((c) => c.id).join(", ")}`,
+      );
+    }
+  }
+  if (settings.aclMode === "shared") {
+    return [
+      {
+        name: settings.appUser,
+        role: "app",
+        enabled: true,
+        services: consumers.map((c) => c.id),
+        keyPatterns: ["*"],
+        readKeyPatterns: [],
+        channelPatterns: ["*"],
+        commandRules: APP_RULES,
+      },
+    ];
+  }
+  return consumers.map((c) => ({
+    name: `${settings.appUser}-${c.id}`,
+    role: "app" as const,
+    enabled: true,
+    services: [c.id],
+    keyPatterns: patterns([...c.keyPatterns, ...(settings.extraKeyPatterns[c.id] ?? [])]),
+    readKeyPatterns: patterns(settings.extraReadKeyPatterns[c.id] ?? []),
+    channelPatterns: patterns([...c.channelPatterns, ...(settings.extraChannelPatterns[c.id] ?? [])]),
+    commandRules: APP_RULES,
+  }));
+}
+
+/** Fails on two users with one name (e.g. an appUser equal to the admin user). */
+export function assertDistinctUsers(users: readonly AclUser[]): void {
+  const seen = new Set<string>();
+  for (const u of users) {
+    if (seen.has(u.name)) {
+      throw new Error(`two Valkey ACL users are named "${u.name}": valkey.appUser and valkey.adminUser must differ`);
+    }
+    seen.add(u.name);
+  }
+}
+
+/** Key, channel and command rules of a user (no on/off, no password). */
+function permissionTokens(user: AclUser, withResets: boolean): string[] {
+  return [
+    ...(withResets ? ["resetkeys"] : []),
+    ...user.keyPatterns.map((p) => `~${p}`),
+    ...user.readKeyPatterns.map((p) => `%R~${p}`),
+    ...(withResets ? ["resetchannels"] : []),
+    ...user.channelPatterns.map((p) => `&${p}`),
+    ...user.commandRules,
+  ];
+}
+
+/** SHA-256 hex of a password, the form Valkey ACL files accept as `#<hash>`. */
+export function sha256Hex(password: string): string {
+  return createHash("sha256").update(password, "utf8").digest("hex");
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/**
+ * One ACL file line. Enabled users need the SHA-256 hash of their password (never the password itself);
+ * disabled users get `resetpass`: no password at all, so nobody can authenticate as them.
+ */
+export function renderAclLine(user: AclUser, passwordSha256?: string): string {
+  let credential: string;
+  if (user.enabled) {
+    if (passwordSha256 === undefined || !SHA256_HEX.test(passwordSha256)) {
+      throw new Error(`ACL user "${user.name}" needs the SHA-256 hex hash of its password`);
+    }
+    credential = `#${passwordSha256}`;
+  } else {
+    credential = "resetpass";
+  }
+  return ["user", user.name, user.enabled ? "on" : "off", credential, ...permissionTokens(user, true)].join(" ");
+}
+
+/** The ACL file: the disabled default user first, then every user with its password hash. */
+export function renderAclFile(entries: readonly { user: AclUser; passwordSha256?: string }[]): string {
+  assertDistinctUsers(entries.map((e) => e.user));
+  const lines = entries.map((e) => renderAclLine(e.user, e.passwordSha256));
+  if (!entries.some((e) => e.user.name === "default")) lines.unshift(renderAclLine(DISABLED_DEFAULT_USER));
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * The permission string for the valkey-io chart's `auth.aclUsers.<name>.permissions`. The chart writes
+ * `user <name> on #<hash of the Secret's password> <permissions>`, so a disabled user turns itself off again.
+ */
+export function chartPermissions(user: AclUser): string {
+  const prefix = user.enabled ? [] : ["off", "resetpass"];
+  return [...prefix, ...permissionTokens(user, true)].join(" ");
+}
+
+/**
+ * An ElastiCache RBAC access string: the same rules without user name and password (set through the API)
+ * and without reset* tokens (ElastiCache rejects reset and builds each user from nothing anyway).
+ */
+export function elastiCacheAccessString(user: AclUser): string {
+  return [user.enabled ? "on" : "off", ...permissionTokens(user, false)].join(" ");
+}

@@ -1,0 +1,69 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ServerContract } from "../contract";
+import type { ValkeyAppUsers } from "./appUsers";
+
+/** What one StellaOps service needs to reach Valkey. Credential-bearing fields are Pulumi secrets. */
+export interface ValkeyServiceConnection {
+  readonly host: pulumi.Output<string>;
+  readonly port: pulumi.Output<number>;
+  readonly user: pulumi.Output<string>;
+  readonly password: pulumi.Output<string>;
+  readonly tls: pulumi.Output<boolean>;
+  /** StackExchange.Redis configuration string. */
+  readonly connectionString: pulumi.Output<string>;
+}
+
+/**
+ * StackExchange.Redis connection string: `host:port,user=…,password=…,ssl=…,abortConnect=false`.
+ * abortConnect=false lets a service start while Valkey is still loading and keep retrying.
+ */
+export function stackExchangeConnectionString(c: {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  tls: boolean;
+}): string {
+  for (const [field, value] of [
+    ["host", c.host],
+    ["user", c.user],
+    ["password", c.password],
+  ] as const) {
+    if (/[,=\s]/.test(value)) {
+      throw new Error(`Valkey ${field} must not contain ',', '=' or whitespace: StackExchange.Redis would split it`);
+    }
+  }
+  return `${c.host}:${c.port},user=${c.user},password=${c.password},ssl=${c.tls},abortConnect=false`;
+}
+
+/**
+ * One connection per service with a Valkey user: the shared user in shared mode, its own in per-service mode.
+ * Built from the server's contract only (endpoint, TLS flag), whatever the platform.
+ */
+export function valkeyServiceConnections(
+  server: ServerContract,
+  appUsers: ValkeyAppUsers,
+): Record<string, ValkeyServiceConnection> {
+  return Object.fromEntries(
+    appUsers.serviceIds.map((serviceId) => {
+      const credential = appUsers.credentialFor(serviceId);
+      const user = pulumi.output(credential.user.name);
+      const connectionString = pulumi
+        .all([server.endpoint.host, server.endpoint.port, user, credential.password, server.tls])
+        .apply(([host, port, u, password, tls]) =>
+          stackExchangeConnectionString({ host, port, user: u, password, tls }),
+        );
+      return [
+        serviceId,
+        {
+          host: server.endpoint.host,
+          port: server.endpoint.port,
+          user,
+          password: credential.password,
+          tls: server.tls,
+          connectionString: pulumi.secret(connectionString),
+        },
+      ];
+    }),
+  );
+}

@@ -1,0 +1,153 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { statefulResourceOptions, type ServerContract, type ServerEndpoint, type AdminCredentials } from "../contract";
+import { dockerImage } from "../docker/image";
+import type { DockerPlatform } from "../platform";
+import { adminAclUser, assertDistinctUsers, HEALTHCHECK_ACL_USER, renderAclFile, type AclUser } from "./acl";
+import type { ValkeyAppUsers } from "./appUsers";
+import { renderValkeyConf } from "./conf";
+import { generatedPassword } from "./passwords";
+import type { ValkeyDockerSettings, ValkeySettings } from "./settings";
+
+/** Paths inside the container. */
+export const VALKEY_CONTAINER_PORT = 6379;
+export const CONF_PATH = "/etc/valkey/valkey.conf";
+export const ACL_PATH = "/etc/valkey/users.acl";
+/** Password of the PING-only healthcheck user, readable by root (the healthcheck) only. */
+export const HEALTHCHECK_PASSWORD_PATH = "/etc/valkey/healthcheck.pass";
+const TLS_DIR = "/tls";
+
+/**
+ * The container healthcheck: authenticates as the PING-only `healthcheck` user with the password read from a
+ * root-only file into REDISCLI_AUTH, so no password appears in the container's command line, its environment
+ * or `docker inspect`. A server still loading its AOF answers LOADING, not PONG, and counts as not ready.
+ */
+export function dockerHealthcheckTest(tls: boolean): string[] {
+  return [
+    "CMD-SHELL",
+    healthcheckShellCommand({ port: VALKEY_CONTAINER_PORT, passwordFile: HEALTHCHECK_PASSWORD_PATH, tls }),
+  ];
+}
+
+/** The shell command behind the healthcheck; exits 0 only when the server answers PONG to the healthcheck user. */
+export function healthcheckShellCommand(o: { port: number; passwordFile: string; tls: boolean }): string {
+  const tlsFlags = o.tls ? ` --tls --cacert ${TLS_DIR}/ca.crt` : "";
+  return `REDISCLI_AUTH="$(cat ${o.passwordFile})" valkey-cli${tlsFlags} --no-auth-warning --user ${HEALTHCHECK_ACL_USER.name} -p ${o.port} ping | grep -q PONG`;
+}
+
+export interface ValkeyDockerArgs {
+  readonly platform: DockerPlatform;
+  readonly settings: ValkeySettings;
+  readonly docker: ValkeyDockerSettings;
+  readonly appUsers: ValkeyAppUsers;
+}
+
+/** Valkey in one container on the platform's network, data on a named volume, ACLs from an uploaded file. */
+export class ValkeyDocker extends pulumi.ComponentResource implements ServerContract {
+  public readonly endpoint: ServerEndpoint;
+  public readonly adminEndpoint: ServerEndpoint;
+  public readonly admin: AdminCredentials;
+  public readonly tls: pulumi.Output<boolean>;
+  public readonly readyResources: pulumi.Resource[];
+  public readonly volume: docker.Volume;
+  public readonly container: docker.Container;
+  /** The rendered valkey.conf (no credentials in it), for the plan and for reviewers. */
+  public readonly valkeyConf: string;
+
+  constructor(name: string, args: ValkeyDockerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("stellaops:valkey:DockerServer", name, {}, opts);
+    const { platform, settings } = args;
+    const provider = platform.provider;
+    const tlsEnabled = args.docker.tls !== undefined;
+
+    const adminUser = adminAclUser(settings.adminUser);
+    const adminPassword = generatedPassword(`${name}-admin-password`, this);
+    const healthcheckPassword = generatedPassword(`${name}-healthcheck-password`, this);
+    const users: { user: AclUser; sha256: pulumi.Output<string> }[] = [
+      { user: adminUser, sha256: adminPassword.sha256 },
+      { user: HEALTHCHECK_ACL_USER, sha256: healthcheckPassword.sha256 },
+      ...args.appUsers.users.map((u) => ({ user: u.user, sha256: u.sha256 })),
+    ];
+    assertDistinctUsers(users.map((u) => u.user));
+    // Secret because it is computed from secret passwords, although it holds only their SHA-256 hashes.
+    const aclFile = pulumi
+      .all(users.map((u) => u.sha256))
+      .apply((hashes) => renderAclFile(users.map((u, i) => ({ user: u.user, passwordSha256: hashes[i] }))));
+
+    this.valkeyConf = renderValkeyConf({
+      settings,
+      port: VALKEY_CONTAINER_PORT,
+      // Inside the container's own network namespace; what is reachable from outside is decided by `ports`.
+      bind: ["*", "-::*"],
+      dir: "/data",
+      aclFile: ACL_PATH,
+      tls: tlsEnabled
+        ? { certFile: `${TLS_DIR}/tls.crt`, keyFile: `${TLS_DIR}/tls.key`, caFile: `${TLS_DIR}/ca.crt` }
+        : undefined,
+    });
+
+    const labels = Object.entries(platform.labels).map(([label, value]) => ({ label, value }));
+    // The volume's inputs depend on the name prefix only: no harmless edit may replace it (and its data).
+    this.volume = new docker.Volume(
+      `${name}-data`,
+      { name: `${platform.namePrefix}-valkey-data`, labels },
+      {
+        parent: this,
+        provider,
+        ...statefulResourceOptions(platform.stateful),
+        // Docker cannot relabel a volume: a label change would replace it, so labels are set at creation only.
+        ignoreChanges: ["labels"],
+      },
+    );
+
+    const image = dockerImage(`${name}-image`, args.docker.image, platform, this);
+    this.container = new docker.Container(
+      `${name}-server`,
+      {
+        name: `${platform.namePrefix}-valkey`,
+        image: image.imageId,
+        command: ["valkey-server", CONF_PATH],
+        restart: "unless-stopped",
+        networksAdvanced: [{ name: platform.network.name, aliases: ["valkey"] }],
+        ports: [{ internal: VALKEY_CONTAINER_PORT, external: args.docker.hostPort, ip: platform.bindAddress }],
+        volumes: [
+          { volumeName: this.volume.name, containerPath: "/data" },
+          ...(args.docker.tls ? [{ hostPath: args.docker.tls.hostDir, containerPath: TLS_DIR, readOnly: true }] : []),
+        ],
+        uploads: [
+          { file: CONF_PATH, content: this.valkeyConf, permissions: "0644" },
+          // Hashes only; readable by the valkey user the image's entrypoint drops to.
+          { file: ACL_PATH, content: aclFile, permissions: "0644" },
+          { file: HEALTHCHECK_PASSWORD_PATH, content: healthcheckPassword.password, permissions: "0400" },
+        ],
+        healthcheck: {
+          tests: dockerHealthcheckTest(tlsEnabled),
+          interval: "10s",
+          timeout: "5s",
+          retries: 6,
+          // Loading a large AOF takes a while; the healthcheck polls fast until the first success.
+          startPeriod: "120s",
+          startInterval: "2s",
+        },
+        wait: true,
+        waitTimeout: 300,
+        // Valkey writes the AOF tail and a final RDB on SIGTERM; give it time before SIGKILL.
+        stopTimeout: 60,
+        labels,
+      },
+      { parent: this, provider },
+    );
+
+    this.endpoint = { host: this.container.name, port: pulumi.output(VALKEY_CONTAINER_PORT) };
+    this.adminEndpoint = { host: pulumi.output(platform.adminAddress), port: pulumi.output(args.docker.hostPort) };
+    this.admin = { username: pulumi.output(adminUser.name), password: adminPassword.password };
+    this.tls = pulumi.output(tlsEnabled);
+    this.readyResources = [this.container];
+    this.registerOutputs({
+      endpoint: this.endpoint,
+      adminEndpoint: this.adminEndpoint,
+      adminUsername: this.admin.username,
+      tls: this.tls,
+    });
+  }
+}

@@ -1,0 +1,112 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { statefulResourceOptions, type AdminCredentials, type ServerContract, type ServerEndpoint } from "../contract";
+import { helmChartArgs, type KubernetesPlatform } from "../platform";
+import { adminAclUser, assertDistinctUsers, DISABLED_DEFAULT_USER, REPLICATION_ACL_USER, type AclUser } from "./acl";
+import type { ValkeyAppUsers } from "./appUsers";
+import { valkeyChartValues } from "./chartValues";
+import { generatedPassword } from "./passwords";
+import type { ValkeyKubernetesSettings, ValkeySettings } from "./settings";
+
+export const VALKEY_SERVICE_PORT = 6379;
+
+export interface ValkeyKubernetesArgs {
+  readonly platform: KubernetesPlatform;
+  readonly settings: ValkeySettings;
+  readonly kubernetes: ValkeyKubernetesSettings;
+  readonly appUsers: ValkeyAppUsers;
+}
+
+/**
+ * Valkey from the valkey-io `valkey` Helm chart: ACL users from a Secret this component owns, persistent
+ * volumes, the rendered durability config, and read replicas when configured. Replicas only, no Sentinel: a lost
+ * primary is restarted by Kubernetes on its volume, not failed over (the chart's Sentinel mode would need clients to
+ * find the primary through Sentinel, which the output contract does not carry; see docs/valkey.md).
+ */
+export class ValkeyKubernetes extends pulumi.ComponentResource implements ServerContract {
+  public readonly endpoint: ServerEndpoint;
+  public readonly adminEndpoint: ServerEndpoint;
+  public readonly admin: AdminCredentials;
+  public readonly tls: pulumi.Output<boolean>;
+  public readonly readyResources: pulumi.Resource[];
+  public readonly usersSecret: k8s.core.v1.Secret;
+  public readonly release: k8s.helm.v3.Release;
+
+  constructor(name: string, args: ValkeyKubernetesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("stellaops:valkey:KubernetesServer", name, {}, opts);
+    const { platform, settings, kubernetes } = args;
+    const provider = platform.provider;
+    const replicated = kubernetes.replicas > 0;
+
+    const adminUser = adminAclUser(settings.adminUser);
+    // Passwords named by role, so renaming a user keeps its password. The default user's is required by the
+    // chart but unusable: its permissions end in `off resetpass`.
+    const adminPassword = generatedPassword(`${name}-admin-password`, this).password;
+    const serverPasswords: { user: AclUser; password: pulumi.Output<string> }[] = [
+      { user: DISABLED_DEFAULT_USER, password: generatedPassword(`${name}-default-password`, this).password },
+      { user: adminUser, password: adminPassword },
+      ...(replicated
+        ? [
+            {
+              user: REPLICATION_ACL_USER,
+              password: generatedPassword(`${name}-replication-password`, this).password,
+            },
+          ]
+        : []),
+    ];
+    const all = [...serverPasswords, ...args.appUsers.users.map((u) => ({ user: u.user, password: u.password }))];
+    assertDistinctUsers(all.map((u) => u.user));
+
+    const secretName = `${kubernetes.releaseName}-users`;
+    this.usersSecret = new k8s.core.v1.Secret(
+      `${name}-users`,
+      {
+        metadata: { name: secretName, namespace: platform.namespace, labels: { ...platform.labels } },
+        type: "Opaque",
+        // One key per ACL user, named after it: the chart's usersExistingSecret convention.
+        stringData: pulumi.secret(Object.fromEntries(all.map((u) => [u.user.name, u.password]))),
+      },
+      { parent: this, provider },
+    );
+
+    const values = valkeyChartValues({
+      settings,
+      kubernetes,
+      users: all.map((u) => u.user),
+      usersSecretName: secretName,
+      replicationUser: replicated ? REPLICATION_ACL_USER.name : undefined,
+      storageClass: platform.storageClass,
+      imagePullSecrets: platform.imagePullSecrets,
+      labels: platform.labels,
+      keepVolume: platform.stateful.protect || platform.stateful.retainOnDelete,
+    });
+
+    this.release = new k8s.helm.v3.Release(
+      `${name}-release`,
+      {
+        name: kubernetes.releaseName,
+        namespace: platform.namespace,
+        ...helmChartArgs(kubernetes.chart),
+        values,
+        // Install or upgrade completes only when the pods are ready; a failed upgrade rolls back.
+        atomic: true,
+        timeout: 600,
+      },
+      {
+        parent: this,
+        provider,
+        dependsOn: [this.usersSecret],
+        // The release owns the data volumes.
+        ...statefulResourceOptions(platform.stateful),
+      },
+    );
+
+    const host = `${kubernetes.releaseName}.${platform.namespaceName}.svc`;
+    this.endpoint = { host: pulumi.output(host), port: pulumi.output(VALKEY_SERVICE_PORT) };
+    this.adminEndpoint = this.endpoint;
+    this.admin = { username: pulumi.output(adminUser.name), password: adminPassword };
+    this.tls = pulumi.output(kubernetes.tlsSecretName !== undefined);
+    this.readyResources = [this.release];
+    this.registerOutputs({ endpoint: this.endpoint, adminUsername: this.admin.username, tls: this.tls });
+  }
+}

@@ -1,0 +1,141 @@
+import { describe, expect, it } from "vitest";
+import { CORE_SERVICE_IDS } from "../../components/catalog";
+import {
+  adminAclUser,
+  APP_COMMAND_RULES,
+  appAclUsers,
+  chartPermissions,
+  DISABLED_DEFAULT_USER,
+  elastiCacheAccessString,
+  HEALTHCHECK_ACL_USER,
+  renderAclFile,
+  renderAclLine,
+  sha256Hex,
+} from "../../components/valkey/acl";
+import { valkeySettings } from "../../components/valkey/settings";
+
+const shared = valkeySettings.parse({});
+const perService = valkeySettings.parse({ aclMode: "per-service" });
+const HASH = sha256Hex("correct horse battery staple");
+
+describe("Valkey ACL model", () => {
+  it("shared mode: one user for every service and Valkey-only consumer, all keys and channels, no dangerous commands", () => {
+    const users = appAclUsers(shared);
+    expect(users).toHaveLength(1);
+    const [user] = users;
+    expect(user.name).toBe("stellaops");
+    expect(user.services).toEqual([...CORE_SERVICE_IDS, "gateway"]);
+    expect(user.keyPatterns).toEqual(["*"]);
+    expect(user.channelPatterns).toEqual(["*"]);
+    expect(user.commandRules).toEqual([
+      "+@all",
+      "-@dangerous",
+      "-@admin",
+      "+info",
+      "-script|flush",
+      "-script|kill",
+      "-script|debug",
+      "-function|flush",
+      "-function|delete",
+      "-function|restore",
+      "-function|kill",
+    ]);
+    // Every rule carries its reason (they are documented in docs/valkey.md).
+    for (const rule of APP_COMMAND_RULES) expect(rule.why.length).toBeGreaterThan(10);
+  });
+
+  it("per-service mode: one user per active service, limited to the catalog's key and channel patterns", () => {
+    const users = appAclUsers(perService, ["evidence-locker"]);
+    expect(users.map((u) => u.name)).toEqual([
+      ...CORE_SERVICE_IDS.map((id) => `stellaops-${id}`),
+      "stellaops-evidence-locker",
+      "stellaops-gateway",
+    ]);
+    const scanner = users.find((u) => u.name === "stellaops-scanner")!;
+    expect(scanner.services).toEqual(["scanner"]);
+    expect(scanner.keyPatterns).toEqual(["scanner:*", "scanner.*"]);
+    expect(scanner.channelPatterns).toEqual(["scanner:*", "scanner.*"]);
+    expect(scanner.keyPatterns.some((p) => p === "*")).toBe(false);
+  });
+
+  it("per-service extras: read-write, read-only and channel patterns land on the named service only", () => {
+    const settings = valkeySettings.parse({
+      aclMode: "per-service",
+      extraKeyPatterns: { notify: ["scanner.event.*"] },
+      extraReadKeyPatterns: { policy: ["scanner:jobs:dead"] },
+      extraChannelPatterns: { notify: ["scanner.events"] },
+    });
+    const users = appAclUsers(settings);
+    const notify = users.find((u) => u.name === "stellaops-notify")!;
+    const policy = users.find((u) => u.name === "stellaops-policy")!;
+    expect(notify.keyPatterns).toContain("scanner.event.*");
+    expect(notify.channelPatterns).toContain("scanner.events");
+    expect(renderAclLine(policy, HASH)).toContain("%R~scanner:jobs:dead");
+    expect(users.find((u) => u.name === "stellaops-scanner")!.keyPatterns).not.toContain("scanner:jobs:dead");
+  });
+
+  it("collapses patterns to * when an extra grants everything (Valkey refuses a pattern after *)", () => {
+    const settings = valkeySettings.parse({ aclMode: "per-service", extraReadKeyPatterns: { policy: ["*", "x"] } });
+    const policy = appAclUsers(settings).find((u) => u.name === "stellaops-policy")!;
+    expect(policy.readKeyPatterns).toEqual(["*"]);
+  });
+
+  it("rejects extras in shared mode and extras for a service that is not enabled, saying what is allowed", () => {
+    expect(() => appAclUsers(valkeySettings.parse({ extraKeyPatterns: { notify: ["x:*"] } }))).toThrow(
+      /applies only with valkey.aclMode "per-service"/,
+    );
+    const optionalOff = valkeySettings.parse({ aclMode: "per-service", extraKeyPatterns: { graph: ["x:*"] } });
+    expect(() => appAclUsers(optionalOff)).toThrow(/not enabled in this deployment: graph; enabled: authority/);
+    expect(() => valkeySettings.parse({ extraKeyPatterns: { nosuch: ["x"] } })).toThrow(
+      /unknown service \\"nosuch\\"; allowed: authority/,
+    );
+    expect(() => valkeySettings.parse({ extraKeyPatterns: { notify: ["a b"] } })).toThrow(/without spaces/);
+  });
+
+  it("renders passwords as SHA-256 hashes only, and the default user off with no password (never nopass)", () => {
+    const admin = adminAclUser("stellaops-admin");
+    const file = renderAclFile([
+      { user: admin, passwordSha256: HASH },
+      { user: HEALTHCHECK_ACL_USER, passwordSha256: HASH },
+      ...appAclUsers(shared).map((user) => ({ user, passwordSha256: HASH })),
+    ]);
+    const lines = file.trimEnd().split("\n");
+    expect(lines[0]).toBe("user default off resetpass resetkeys resetchannels -@all");
+    // nopass on the default user would also switch protected mode on and refuse every remote client.
+    expect(file).not.toMatch(/nopass/);
+    expect(lines[1]).toBe(`user stellaops-admin on #${HASH} resetkeys ~* resetchannels &* +@all`);
+    expect(lines[2]).toBe(`user healthcheck on #${HASH} resetkeys resetchannels -@all +ping`);
+    expect(lines[3]).toBe(
+      `user stellaops on #${HASH} resetkeys ~* resetchannels &* +@all -@dangerous -@admin +info -script|flush -script|kill -script|debug -function|flush -function|delete -function|restore -function|kill`,
+    );
+    expect(file).not.toContain("correct horse");
+    expect(file).not.toMatch(/ >/); // `>password` is the plaintext form
+  });
+
+  it("refuses to render an enabled user without a hash, and two users with one name", () => {
+    expect(() => renderAclLine(adminAclUser("a"))).toThrow(/needs the SHA-256 hex hash/);
+    expect(() => renderAclLine(adminAclUser("a"), "plaintext-password")).toThrow(/needs the SHA-256 hex hash/);
+    expect(() =>
+      renderAclFile([
+        { user: adminAclUser("stellaops"), passwordSha256: HASH },
+        ...appAclUsers(shared).map((user) => ({ user, passwordSha256: HASH })),
+      ]),
+    ).toThrow(/two Valkey ACL users are named "stellaops"/);
+    expect(() => valkeySettings.parse({ appUser: "default" })).toThrow(/reserved/);
+  });
+
+  it("renders ElastiCache access strings from the same model, without names, passwords or reset tokens", () => {
+    const [app] = appAclUsers(shared);
+    expect(elastiCacheAccessString(app)).toBe(
+      "on ~* &* +@all -@dangerous -@admin +info -script|flush -script|kill -script|debug -function|flush -function|delete -function|restore -function|kill",
+    );
+    expect(elastiCacheAccessString(DISABLED_DEFAULT_USER)).toBe("off -@all");
+    const scanner = appAclUsers(perService).find((u) => u.name === "stellaops-scanner")!;
+    expect(elastiCacheAccessString(scanner)).toMatch(/^on ~scanner:\* ~scanner\.\* &scanner:\* &scanner\.\* \+@all/);
+  });
+
+  it("renders the chart's permission strings so the default user ends up off without a password", () => {
+    expect(chartPermissions(DISABLED_DEFAULT_USER)).toBe("off resetpass resetkeys resetchannels -@all");
+    expect(chartPermissions(adminAclUser("stellaops-admin"))).toBe("resetkeys ~* resetchannels &* +@all");
+  });
+});
