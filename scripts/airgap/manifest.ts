@@ -23,6 +23,9 @@ export const MANIFEST_FORMAT = "stellaops-airgap-manifest/v1";
 
 export interface UsedBy {
   urn: string;
+  type: string;
+  name: string;
+  /** Where in the resource's inputs, e.g. `values.image`. */
   path: string;
 }
 
@@ -118,7 +121,8 @@ function airgapSettings(config: Readonly<Record<string, string>>, namespace: str
   };
 }
 
-const usedBy = (uses: readonly ResourceUse[]): UsedBy[] => uses.map((u) => ({ urn: u.urn, path: u.path }));
+const usedBy = (uses: readonly ResourceUse[]): UsedBy[] =>
+  uses.map((u) => ({ urn: u.urn, type: u.type, name: u.name, path: u.path }));
 
 function imageItems(inputs: ManifestInputs, mirror: string | undefined, problems: ManifestProblem[]): ImageItem[] {
   const items: ImageItem[] = [];
@@ -260,8 +264,7 @@ export function formatProblems(stack: string, problems: readonly ManifestProblem
         : fromConfig
           ? ` [a default: not set in Pulumi.${stack}.yaml]`
           : "";
-    const users =
-      p.usedBy.length > 0 ? ` (used by ${p.usedBy.map((u) => u.urn.split("::").slice(-2).join(" ")).join("; ")})` : "";
+    const users = p.usedBy.length > 0 ? ` (used by ${p.usedBy.map((u) => `${u.type} ${u.name}`).join("; ")})` : "";
     return `  - ${p.subject}${keys}${users}: ${p.message}`;
   });
   return [

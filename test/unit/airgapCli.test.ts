@@ -51,6 +51,25 @@ const SEALED_DOCKER = `config:
       image: ${MIRROR}/rustfs@${D3}
 `;
 
+/** A sealed Kubernetes stack: images reach the plan inside Helm values, charts come from the OCI mirror. */
+const SEALED_KUBERNETES = `config:
+  stellaops-infra:profile: kubernetes
+  stellaops-infra:airgap:
+    sealed: true
+    mirrorRegistry: ${MIRROR}
+  stellaops-infra:kubernetes:
+    postgres:
+      imageName: ${MIRROR}/postgresql@${D1}
+    valkey:
+      image: ${MIRROR}/valkey:9.0.1@${D2}
+      chart:
+        repository: oci://registry.local:5000/charts
+        chart: valkey
+        version: 0.9.4
+    objectStore:
+      image: ${MIRROR}/rustfs@${D3}
+`;
+
 /** Image references in a plan, read independently of the manifest code: RemoteImage names and image fields. */
 function imagesOf(plan: PlanDocument): string[] {
   const found = new Set<string>();
@@ -95,7 +114,7 @@ interface Manifest {
   stack: string;
   sealed: boolean;
   images: { reference: string; digest?: string; configKeys: string[] }[];
-  charts: { chart: string; version?: string }[];
+  charts: { chart: string; version?: string; file?: string }[];
   plugins: { name: string; version: string; usedByStack: boolean }[];
   pulumiCli: { version: string };
   npm: { lockfile: string; sha256: string };
@@ -132,6 +151,20 @@ describe("npm run airgap:manifest", () => {
     for (const image of manifest.images.filter((i) => i.reference.startsWith(`${MIRROR}/postgres@`))) {
       expect(image.configKeys).toEqual(["stellaops-infra:docker.postgres.image"]);
     }
+  });
+
+  it("finds a Kubernetes stack's images inside Helm values and its charts from the mirror", () => {
+    const dir = projectWithStack("airgapk8s", SEALED_KUBERNETES);
+    const manifest = expectManifestMatchesPlan("airgapk8s", dir);
+    const valkey = manifest.images.find((i) => i.reference === `${MIRROR}/valkey:9.0.1@${D2}`);
+    expect(valkey?.configKeys).toEqual(["stellaops-infra:kubernetes.valkey.image"]);
+    expect(manifest.charts).toContainEqual(
+      expect.objectContaining({
+        chart: "oci://registry.local:5000/charts/valkey",
+        version: "0.9.4",
+        file: "charts/valkey-0.9.4.tgz",
+      }),
+    );
   });
 
   it("exits 1 naming the key when a sealed stack's image is tag-only", () => {

@@ -400,7 +400,24 @@ describe("a kit sealed by airgap:manifest is what airgap-install.sh installs", (
     const stackDir = join(root, "stack");
     mkdirSync(stackDir);
     writeFileSync(join(stackDir, "Pulumi.yaml"), readFileSync(join(PROJECT_ROOT, "Pulumi.yaml")));
-    writeFileSync(join(stackDir, "Pulumi.airgap.yaml"), "config:\n  stellaops-infra:profile: docker\n");
+    // A sealed Docker stack (test digests, not real ones).
+    const mirror = "registry.local:5000/stellaops";
+    writeFileSync(
+      join(stackDir, "Pulumi.airgap.yaml"),
+      [
+        "config:",
+        "  stellaops-infra:profile: docker",
+        "  stellaops-infra:airgap:",
+        "    sealed: true",
+        `    mirrorRegistry: ${mirror}`,
+        "  stellaops-infra:docker:",
+        ...["postgres", "valkey", "objectStore"].flatMap((svc, i) => [
+          `    ${svc}:`,
+          `      image: ${mirror}/${svc.toLowerCase()}@sha256:${String(i + 1).repeat(64)}`,
+        ]),
+        "",
+      ].join("\n"),
+    );
     const run = (args: string[]) =>
       spawnSync("npm", ["run", "--silent", "airgap:manifest", "--", "--stack", "airgap", "--dir", stackDir, ...args], {
         cwd: PROJECT_ROOT,
@@ -409,21 +426,21 @@ describe("a kit sealed by airgap:manifest is what airgap-install.sh installs", (
       });
     const manifest = JSON.parse(run([]).stdout) as {
       plugins: { name: string; version: string; file: string }[];
-      images: { file: string }[];
+      images: { reference: string; file: string }[];
       pulumiCli: { file: string };
     };
+    expect(manifest.images.length).toBeGreaterThan(0);
     const kit = join(root, "kit");
     const incomplete = run(["--kit", kit]);
     expect(incomplete.status).toBe(1);
     expect(incomplete.stderr).toContain(`${manifest.pulumiCli.file}: Pulumi CLI`);
-    for (const file of [
-      manifest.pulumiCli.file,
-      ...manifest.plugins.map((p) => p.file),
-      ...manifest.images.map((i) => i.file),
-    ]) {
+    // What the connected machine downloads (curl) and saves (skopeo/docker save), as fakes.
+    const download = (file: string, content: string) => {
       mkdirSync(dirname(join(kit, file)), { recursive: true });
-      writeFileSync(join(kit, file), `downloaded ${file}\n`);
-    }
+      writeFileSync(join(kit, file), content);
+    };
+    for (const file of [manifest.pulumiCli.file, ...manifest.plugins.map((p) => p.file)]) download(file, `${file}\n`);
+    for (const image of manifest.images) download(image.file, `ref: ${image.reference}\n`);
     mkdirSync(join(kit, "npm-cache"));
     const sealed = run(["--kit", kit]);
     expect(sealed.stderr).toContain(`sealed: wrote ${join(kit, "manifest.json")}`);
@@ -434,24 +451,25 @@ describe("a kit sealed by airgap:manifest is what airgap-install.sh installs", (
     writeFileSync(join(home, ".stellaops-passphrase"), "x\n");
     const bin = stubBin(root, true);
     const log = join(root, "calls.log");
-    const result = spawnSync("bash", [SCRIPT, "--project", PROJECT_ROOT, "--skip-images", kit], {
+    const result = spawnSync("bash", [SCRIPT, "--project", PROJECT_ROOT, kit], {
       encoding: "utf8",
       env: {
         PATH: `${bin}:/usr/bin:/bin`,
         HOME: home,
         PULUMI_HOME: join(home, ".pulumi"),
         STUB_LOG: log,
-        STUB_STATE: root,
+        STUB_STATE: mkdtempSync(join(root, "stub-state-")),
       },
     });
     expect(result.stderr).toContain("Kit complete");
     expect(result.status).toBe(0);
-    const installed = readFileSync(log, "utf8")
+    const calls = readFileSync(log, "utf8")
       .trim()
       .split("\n")
-      .map((l) => l.split("\t"))
-      .filter((c) => c[1] === "plugin")
-      .map((c) => `${c[4]}@${c[5]}`);
+      .map((l) => l.split("\t"));
+    const installed = calls.filter((c) => c[1] === "plugin").map((c) => `${c[4]}@${c[5]}`);
     expect(installed).toEqual(manifest.plugins.map((p) => `${p.name}@${p.version}`));
+    const loaded = calls.filter((c) => c[0] === "docker" && c[1] === "load").map((c) => c[3]);
+    expect(loaded).toEqual(manifest.images.map((i) => join(kit, i.file)));
   });
 });
