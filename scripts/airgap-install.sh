@@ -276,7 +276,7 @@ if grep -q '^image' "$items"; then
       if docker image inspect "$reference" </dev/null >/dev/null 2>&1; then
         report loaded "image $reference"
       else
-        problem "image $reference: loaded $file but the engine does not list it by digest (the classic image store drops registry digests); push it to the mirror: skopeo copy --all --preserve-digests oci-archive:$kit_dir/$file docker://$repository" MISSING
+        problem "image $reference: loaded $file but the engine does not know it by this reference (its image store may drop registry digests); push it to the mirror and pull it from there: skopeo copy --all --preserve-digests oci-archive:$kit_dir/$file docker://$repository" MISSING
       fi
     done < <(grep '^image' "$items")
   fi

@@ -41,7 +41,7 @@ export function sealKit(manifest: AirgapManifest, kitDir: string): { sealed: Air
     const sha256 = sum(
       i.file,
       `image ${i.reference}`,
-      `skopeo copy --all --preserve-digests docker://<upstream>/${i.repository.split("/").pop() ?? ""}@${i.digest ?? "<digest>"} oci-archive:${i.file}`,
+      `skopeo copy --all --preserve-digests docker://<upstream repository>@${i.digest ?? "<digest>"} oci-archive:<kit>/${i.file}`,
     );
     return sha256 === undefined ? i : { ...i, sha256 };
   });
