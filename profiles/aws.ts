@@ -1,3 +1,5 @@
+import { Buckets } from "../components/objectStore";
+import { PostgresAwsServer, PostgresDatabase } from "../components/postgres";
 import { ValkeyAppUsers } from "../components/valkey/appUsers";
 import { ValkeyElastiCache } from "../components/valkey/aws";
 import { valkeyServiceConnections } from "../components/valkey/connections";
@@ -11,6 +13,21 @@ type AwsConfig = Extract<InfraConfig, { profile: "aws" }>;
 export function deployAws(cfg: AwsConfig): StackOutputs {
   const platform = awsPlatform(cfg);
 
+  const postgresServer = new PostgresAwsServer("postgres", { platform, settings: cfg.postgres, aws: cfg.aws.postgres });
+  const postgres = new PostgresDatabase("postgres-layout", {
+    server: postgresServer,
+    settings: cfg.postgres,
+    optionalServices: cfg.services.optional,
+    stateful: platform.stateful,
+  });
+
+  const buckets = new Buckets("buckets", {
+    settings: cfg.objectStore,
+    target: { kind: "aws", platform, region: cfg.aws.region, aws: cfg.aws.objectStore },
+    optionalServices: cfg.services.optional,
+    stateful: platform.stateful,
+  });
+
   const valkeyUsers = new ValkeyAppUsers("valkey-app-users", {
     settings: cfg.valkey,
     enabledOptionalServices: cfg.services.optional,
@@ -23,6 +40,8 @@ export function deployAws(cfg: AwsConfig): StackOutputs {
   });
 
   const services = mergeServiceConnections({
+    postgres: postgres.connections,
+    objectStore: buckets.connections,
     valkey: valkeyServiceConnections(valkey, valkeyUsers),
   });
   return { profile: cfg.profile, environment: cfg.environmentName, services };

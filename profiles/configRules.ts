@@ -126,6 +126,9 @@ export function airgapProblems(cfg: StackConfig): ConfigProblem[] {
   const mirrorHost = mirror.split("/")[0];
   for (const { path, value } of collect(block, [platformKey], (_k, v) => isChartSource(v))) {
     if (skip(path)) continue;
+    // A chart the stack does not install (e.g. kubernetes.postgres.operator with install: false) is never pulled.
+    const owner = path.slice(1, -1).reduce<unknown>((o, k) => rawObject(o)[k], block);
+    if (rawObject(owner)["install"] === false) continue;
     const chart = value as { repository?: string; path?: string };
     if (chart.path !== undefined) continue;
     if (!chart.repository?.startsWith(`oci://${mirrorHost}/`) && chart.repository !== `oci://${mirrorHost}`) {

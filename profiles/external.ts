@@ -1,3 +1,6 @@
+import { natsExternalConnections } from "../components/nats/connections";
+import { Buckets, ObjectStoreExternalServer } from "../components/objectStore";
+import { PostgresDatabase, postgresExternalServer } from "../components/postgres";
 import * as pulumi from "@pulumi/pulumi";
 import { ValkeyAppUsers } from "../components/valkey/appUsers";
 import { valkeyServiceConnections } from "../components/valkey/connections";
@@ -15,7 +18,27 @@ export interface ExternalStackOutputs extends StackOutputs {
 
 /** The external profile: servers that already exist; only the logical layout and the outputs. */
 export function deployExternal(cfg: ExternalConfig): ExternalStackOutputs {
-  externalPlatform(cfg);
+  const platform = externalPlatform(cfg);
+
+  const postgres = new PostgresDatabase("postgres-layout", {
+    server: postgresExternalServer(cfg.external.postgres),
+    settings: cfg.postgres,
+    optionalServices: cfg.services.optional,
+    stateful: platform.stateful,
+  });
+
+  const objectStore = new ObjectStoreExternalServer("s3", { external: cfg.external.objectStore });
+  const buckets = new Buckets("buckets", {
+    settings: cfg.objectStore,
+    target: { kind: "server", server: objectStore },
+    optionalServices: cfg.services.optional,
+    stateful: platform.stateful,
+  });
+
+  const nats =
+    cfg.nats.enabled && cfg.external.nats
+      ? natsExternalConnections(cfg.external.nats, cfg.services.optional)
+      : undefined;
 
   const valkeyUsers = new ValkeyAppUsers("valkey-app-users", {
     settings: cfg.valkey,
@@ -25,6 +48,9 @@ export function deployExternal(cfg: ExternalConfig): ExternalStackOutputs {
   const valkey = new ValkeyExternal("valkey", { external: cfg.external.valkey, appUsers: valkeyUsers });
 
   const services = mergeServiceConnections({
+    postgres: postgres.connections,
+    objectStore: buckets.connections,
+    ...(nats ? { nats } : {}),
     valkey: valkeyServiceConnections(valkey, valkeyUsers),
   });
   return {

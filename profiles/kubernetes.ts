@@ -1,3 +1,8 @@
+import { Buckets, ObjectStoreKubernetesServer } from "../components/objectStore";
+import { PostgresKubernetesServer, PostgresLayoutJob } from "../components/postgres";
+import { NatsAppUsers } from "../components/nats/appUsers";
+import { natsServiceConnections } from "../components/nats/connections";
+import { NatsKubernetes } from "../components/nats/kubernetes";
 import { ValkeyAppUsers } from "../components/valkey/appUsers";
 import { valkeyServiceConnections } from "../components/valkey/connections";
 import { ValkeyKubernetes } from "../components/valkey/kubernetes";
@@ -14,6 +19,38 @@ export function deployKubernetes(cfg: KubernetesConfig): StackOutputs {
   const platform = kubernetesPlatform(cfg);
   if (cfg.kubernetes.denyEgress) denyEgressPolicy("deny-egress", platform);
 
+  const postgresServer = new PostgresKubernetesServer("postgres", { platform, kubernetes: cfg.kubernetes.postgres });
+  const postgres = new PostgresLayoutJob("postgres-layout", {
+    server: postgresServer,
+    platform,
+    settings: cfg.postgres,
+    kubernetes: cfg.kubernetes.postgres,
+    optionalServices: cfg.services.optional,
+  });
+
+  const objectStore = new ObjectStoreKubernetesServer("rustfs", { platform, kubernetes: cfg.kubernetes.objectStore });
+  const buckets = new Buckets("buckets", {
+    settings: cfg.objectStore,
+    target: { kind: "server", server: objectStore },
+    optionalServices: cfg.services.optional,
+    stateful: platform.stateful,
+  });
+
+  let nats;
+  if (cfg.nats.enabled) {
+    const natsUsers = new NatsAppUsers("nats-users", {
+      settings: cfg.nats,
+      enabledOptionalServices: cfg.services.optional,
+    });
+    const natsServer = new NatsKubernetes("nats", {
+      platform,
+      settings: cfg.nats,
+      kubernetes: cfg.kubernetes.nats,
+      appUsers: natsUsers,
+    });
+    nats = natsServiceConnections(natsServer, natsUsers);
+  }
+
   const valkeyUsers = new ValkeyAppUsers("valkey-app-users", {
     settings: cfg.valkey,
     enabledOptionalServices: cfg.services.optional,
@@ -26,6 +63,9 @@ export function deployKubernetes(cfg: KubernetesConfig): StackOutputs {
   });
 
   const services = mergeServiceConnections({
+    postgres: postgres.connections,
+    objectStore: buckets.connections,
+    ...(nats ? { nats } : {}),
     valkey: valkeyServiceConnections(valkey, valkeyUsers),
   });
   new ServiceSecrets("service-secrets", { platform, services });

@@ -42,6 +42,10 @@ export interface NatsConnection {
   url: pulumi.Input<string>;
   user: pulumi.Input<string>;
   password: pulumi.Input<string>;
+  /** Reply-inbox prefix the service's NATS client must use. */
+  inboxPrefix?: pulumi.Input<string>;
+  /** nats://user:password@host:port, for clients configured by URL alone. */
+  urlWithCredentials?: pulumi.Input<string>;
 }
 
 export interface ServiceConnections {
@@ -58,7 +62,7 @@ export interface StackOutputs {
   services: Record<string, ServiceConnections>;
 }
 
-const CREDENTIAL_FIELDS = new Set(["password", "connectionString", "accessKey", "secretKey"]);
+const CREDENTIAL_FIELDS = new Set(["password", "connectionString", "accessKey", "secretKey", "urlWithCredentials"]);
 
 /** Marks every credential-bearing field secret; leaves the rest as they are. */
 export function secretCredentials<T extends object>(connection: T): T {
