@@ -35,10 +35,18 @@ describe.each(exampleStacks().filter((s) => profileOf(s) !== "aws"))(
           .map((r) => JSON.stringify(areaOf(r, index) === "outputs" ? { ...r, dependencies: [] } : r));
 
       expect(off.resources.filter((r) => areaOf(r, offIndex) === "nats")).toEqual([]);
-      expect(on.resources.filter((r) => areaOf(r, onIndex) === "nats").length).toBeGreaterThan(0);
+      // An existing NATS server (external profile) gets no resources, only its connection outputs.
+      const natsResources = on.resources.filter((r) => areaOf(r, onIndex) === "nats").length;
+      if (profileOf(stack) === "external") expect(natsResources).toBe(0);
+      else expect(natsResources).toBeGreaterThan(0);
       expect(nonNats(on, onIndex)).toEqual(nonNats(off, offIndex));
 
       walkPaths(off.outputs, (path) => expect(path).not.toMatch(/\.nats(\.|$)/));
+      const natsOutputs: string[] = [];
+      walkPaths(on.outputs, (path) => {
+        if (/\.nats\./.test(path)) natsOutputs.push(path);
+      });
+      expect(natsOutputs).toContain("services.scanner.nats.url");
       expect(withoutNats(on.outputs)).toEqual(withoutNats(off.outputs));
     });
   },
