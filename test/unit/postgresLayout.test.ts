@@ -182,7 +182,7 @@ describe("postgres layout model", () => {
       { database: "stellaops", name: "citext", schema: "scanner_cache" },
     ]);
     expect(() => buildLayout(parse({ extraSchemas: [{ service: "notify", schema: "scanner" }] }))).toThrow(
-      /postgres\.extraSchemas: "scanner" names a schema that already exists/,
+      /^postgres\.extraSchemas\[0\]\.schema: "scanner" names a schema that already exists[^\n]*$/,
     );
     expect(() => buildLayout(parse({ extensions: [{ name: "x", database: "other" }] }))).toThrow(
       /postgres\.extensions\[0\]\.database: "other" is not a database of this layout/,

@@ -1,0 +1,42 @@
+import { backendProblems, type ObjectStoreBackend } from "../components/objectStore/capabilities";
+import { awsEncryptionProblems } from "../components/objectStore/layout";
+import { postgresLayoutProblems } from "../components/postgres/layout";
+import { configKey, type ConfigProblem } from "./configErrors";
+import type { StackConfig } from "./config";
+
+/**
+ * What the components would refuse when they are constructed, asked of the same pure functions they call, so the
+ * config loader reports it with every other problem instead of `pulumi up` failing on the first one.
+ */
+export function componentProblems(cfg: StackConfig): ConfigProblem[] {
+  return [...postgresProblems(cfg), ...objectStoreProblems(cfg)];
+}
+
+/** The S3 backend each profile provisions buckets on (the servers' `backend`, or Amazon S3 itself). */
+export function objectStoreBackendOf(cfg: StackConfig): ObjectStoreBackend {
+  switch (cfg.profile) {
+    case "aws":
+      return "aws";
+    case "external":
+      return cfg.external.objectStore.flavor;
+    default:
+      return "rustfs";
+  }
+}
+
+/** Schemas, roles, grants and extensions the PostgreSQL layout cannot honour (components/postgres/layout.ts). */
+export function postgresProblems(cfg: StackConfig): ConfigProblem[] {
+  return postgresLayoutProblems(cfg.postgres, cfg.services.optional).map((p) => ({
+    key: configKey(p.path),
+    message: p.message,
+  }));
+}
+
+/** Bucket features the backend lacks, and S3 encryption settings it cannot use (components/objectStore). */
+export function objectStoreProblems(cfg: StackConfig): ConfigProblem[] {
+  const problems = [
+    ...backendProblems(cfg.objectStore, objectStoreBackendOf(cfg)),
+    ...(cfg.profile === "aws" ? awsEncryptionProblems(cfg.aws.objectStore, cfg.aws.kmsKeyArn) : []),
+  ];
+  return problems.map((p) => ({ key: configKey(p.path), message: p.message }));
+}
