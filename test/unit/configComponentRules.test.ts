@@ -171,6 +171,80 @@ describe("object-storage backend mistakes are config problems", () => {
   });
 });
 
+const DIGEST = `@sha256:${"a".repeat(64)}`;
+
+describe("Valkey and NATS mistakes are config problems", () => {
+  const cases: [string, Record<string, unknown>, string][] = [
+    [
+      "per-service key patterns in shared ACL mode",
+      { profile: "docker", valkey: { extraKeyPatterns: { notify: ["scanner.event.*"] } } },
+      `${NS}:valkey.extraKeyPatterns: applies only with valkey.aclMode "per-service"`,
+    ],
+    [
+      "key patterns for a service that is not enabled",
+      { profile: "docker", valkey: { aclMode: "per-service", extraChannelPatterns: { graph: ["graph.*"] } } },
+      `${NS}:valkey.extraChannelPatterns: names service(s) not enabled in this deployment: graph; enabled:`,
+    ],
+    [
+      "the application user named like the admin user",
+      {
+        profile: "aws",
+        aws: awsNetwork,
+        objectStore: { bucketPrefix: "acme-" },
+        valkey: { appUser: "ops", adminUser: "ops" },
+      },
+      `${NS}:valkey.appUser: two Valkey ACL users are named "ops": valkey.appUser and valkey.adminUser must differ`,
+    ],
+    [
+      "a per-service user named like the admin user",
+      { profile: "docker", valkey: { aclMode: "per-service", appUser: "so", adminUser: "so-scanner" } },
+      `${NS}:valkey.appUser: two Valkey ACL users are named "so-scanner"`,
+    ],
+    [
+      "a chart image without a tag",
+      { profile: "kubernetes", kubernetes: { valkey: { image: `valkey/valkey${DIGEST}` } } },
+      `${NS}:kubernetes.valkey.image: "valkey/valkey${DIGEST}" needs a tag (repository:tag or repository:tag@sha256:<digest>)`,
+    ],
+    [
+      "minReplicasToWrite without replicas",
+      { profile: "kubernetes", kubernetes: { valkey: { minReplicasToWrite: 1 } } },
+      `${NS}:kubernetes.valkey.minReplicasToWrite: needs kubernetes.valkey.replicas >= 1`,
+    ],
+    [
+      "automatic failover on a single ElastiCache node",
+      { profile: "aws", aws: { ...awsNetwork, valkey: { nodes: 1 } }, objectStore: { bucketPrefix: "acme-" } },
+      `${NS}:aws.valkey.automaticFailover: needs at least 2 nodes (aws.valkey.nodes is 1)`,
+    ],
+    [
+      "an ElastiCache engine version it does not offer",
+      {
+        profile: "aws",
+        aws: { ...awsNetwork, valkey: { engineVersion: "9.9" } },
+        objectStore: { bucketPrefix: "acme-" },
+      },
+      `${NS}:aws.valkey.engineVersion: "9.9" is not an ElastiCache Valkey version this program supports; allowed: 7.2, 8.0, 8.1`,
+    ],
+    [
+      "an external Valkey host a connection string cannot carry",
+      {
+        profile: "external",
+        external: { ...external(), valkey: { host: "cache.internal,ssl=false", adminPassword: "pw-0123456789" } },
+      },
+      `${NS}:external.valkey.host: Valkey host must not contain ',', '=' or whitespace`,
+    ],
+    [
+      "a JetStream file store larger than its volume",
+      { profile: "kubernetes", nats: { enabled: true }, kubernetes: { nats: { storageSize: "1Gi" } } },
+      `${NS}:nats.jetstream.maxFileStore: must fit on the JetStream volume (kubernetes.nats.storageSize 1Gi)`,
+    ],
+  ];
+  it.each(cases)("%s", (_name, values, expected) => {
+    const problems = problemsOf(values);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(expected);
+  });
+});
+
 describe("component problems are reported together", () => {
   it("lists layout, backend and other rule problems in one error whose message carries no stack trace", () => {
     const error = configError({
@@ -196,5 +270,23 @@ describe("component problems are reported together", () => {
     expect(error.message).toMatch(/^Invalid configuration for stack "test" \(4 problems\):/);
     expect(error.message).not.toMatch(/\bat .*\(.*:\d+:\d+\)/);
     expect(error.message).not.toMatch(/LayoutError|ObjectStoreConfigError/);
+  });
+
+  it("reports the AWS profile's S3, Valkey and PostgreSQL problems together", () => {
+    const error = configError({
+      profile: "aws",
+      aws: { ...awsNetwork, valkey: { nodes: 1, engineVersion: "6.2" } },
+      postgres: { serviceDatabases: { graph: "graph" } },
+      valkey: { extraKeyPatterns: { notify: ["x.*"] } },
+    });
+    expect(error.problems.map((p) => p.key)).toEqual([
+      `${NS}:postgres.serviceDatabases.graph`,
+      `${NS}:objectStore.bucketPrefix`,
+      `${NS}:valkey.extraKeyPatterns`,
+      `${NS}:aws.valkey.automaticFailover`,
+      `${NS}:aws.valkey.engineVersion`,
+    ]);
+    expect(error.message).toMatch(/^Invalid configuration for stack "test" \(5 problems\):/);
+    expect(error.message).not.toMatch(/\bat .*\(.*:\d+:\d+\)/);
   });
 });
