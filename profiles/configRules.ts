@@ -1,4 +1,5 @@
 import { DIGEST_PATTERN } from "../components/settingsCommon";
+import { componentProblems } from "./componentRules";
 import { configKey, type ConfigProblem } from "./configErrors";
 import type { StackConfig } from "./config";
 
@@ -6,7 +7,7 @@ import type { StackConfig } from "./config";
  * Rules that span several keys, checked after the schema has parsed. Each returns problems naming the key.
  */
 export function stackRuleProblems(cfg: StackConfig, raw: Readonly<Record<string, unknown>>): ConfigProblem[] {
-  return [...natsProblems(cfg, raw), ...airgapProblems(cfg)];
+  return [...natsProblems(cfg, raw), ...airgapProblems(cfg), ...componentProblems(cfg)];
 }
 
 const PLATFORM_KEY = { docker: "docker", kubernetes: "kubernetes", aws: "aws", external: "external" } as const;

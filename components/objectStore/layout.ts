@@ -79,22 +79,36 @@ export class ObjectStoreConfigError extends Error {
   }
 }
 
+/** The KMS key S3 encrypts with: aws.objectStore.kmsKeyArn, else the platform's aws.kmsKeyArn. */
+function awsKmsKey(aws: ObjectStoreAwsSettings, platformKmsKeyArn?: string): string | undefined {
+  return aws.kmsKeyArn ?? platformKmsKeyArn;
+}
+
+/** Encryption settings S3 cannot use; the config loader reports them with the rest of the stack config. */
+export function awsEncryptionProblems(aws: ObjectStoreAwsSettings, platformKmsKeyArn?: string): SettingsProblem[] {
+  const key = awsKmsKey(aws, platformKmsKeyArn);
+  const mode = aws.encryption ?? (key !== undefined ? "sse-kms" : "sse-s3");
+  if (mode === "sse-kms" && key !== undefined && key.includes(":alias/")) {
+    return [
+      {
+        path: ["aws", "kmsKeyArn"],
+        message: "S3 needs the KMS key ARN (…:key/<id>), not an alias: the services' IAM policies must name the key",
+      },
+    ];
+  }
+  return [];
+}
+
 /**
  * Default encryption on AWS: SSE-KMS when a key is configured (aws.objectStore.kmsKeyArn, else aws.kmsKeyArn) or
  * asked for; SSE-S3 otherwise.
  */
 export function resolveAwsEncryption(aws: ObjectStoreAwsSettings, platformKmsKeyArn?: string): EncryptionPlan {
-  const key = aws.kmsKeyArn ?? platformKmsKeyArn;
+  const problems = awsEncryptionProblems(aws, platformKmsKeyArn);
+  if (problems.length > 0) throw new ObjectStoreConfigError(problems);
+  const key = awsKmsKey(aws, platformKmsKeyArn);
   const mode = aws.encryption ?? (key !== undefined ? "sse-kms" : "sse-s3");
   if (mode === "sse-s3") return { algorithm: "AES256" };
-  if (key !== undefined && key.includes(":alias/")) {
-    throw new ObjectStoreConfigError([
-      {
-        path: ["aws", "kmsKeyArn"],
-        message: "S3 needs the KMS key ARN (…:key/<id>), not an alias: the services' IAM policies must name the key",
-      },
-    ]);
-  }
   return key !== undefined ? { algorithm: "aws:kms", kmsKeyArn: key } : { algorithm: "aws:kms" };
 }
 

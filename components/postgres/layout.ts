@@ -67,21 +67,41 @@ export interface PostgresLayout {
   readonly locale?: string;
 }
 
-export class LayoutError extends Error {}
+/** One way the settings contradict the layout: the config path (from the root, `postgres.…`) and what is allowed. */
+export interface LayoutProblem {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
+/** `postgres.readGrants[0].schema` from ["postgres", "readGrants", 0, "schema"]. */
+export function layoutKey(path: readonly (string | number)[]): string {
+  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
+}
+
+/** Settings the layout cannot honour; the message lists every problem with its key. */
+export class LayoutError extends Error {
+  constructor(readonly problems: readonly LayoutProblem[]) {
+    super(problems.map((p) => `${layoutKey(p.path)}: ${p.message}`).join("\n"));
+    this.name = "LayoutError";
+  }
+}
 
 /** Service id as it appears in identifiers: `evidence-locker` → `evidence_locker`. */
 export function identifierPart(serviceId: string): string {
   return serviceId.replace(/-/g, "_");
 }
 
-export function roleNameFor(pattern: string, serviceId: string): string {
+/** Why the role name pattern gives no valid role name for a service; undefined when it does. */
+function roleNameProblem(pattern: string, serviceId: string): string | undefined {
   const name = pattern.replace("{service}", identifierPart(serviceId));
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) {
-    throw new LayoutError(
-      `postgres.roleNamePattern: "${pattern}" gives "${name}" for service ${serviceId}; role names must be lowercase identifiers of at most 63 characters`,
-    );
-  }
-  return name;
+  if (/^[a-z_][a-z0-9_]{0,62}$/.test(name)) return undefined;
+  return `"${pattern}" gives "${name}" for service ${serviceId}; role names must be lowercase identifiers of at most 63 characters`;
+}
+
+export function roleNameFor(pattern: string, serviceId: string): string {
+  const problem = roleNameProblem(pattern, serviceId);
+  if (problem !== undefined) throw new LayoutError([{ path: ["postgres", "roleNamePattern"], message: problem }]);
+  return pattern.replace("{service}", identifierPart(serviceId));
 }
 
 export function passwordVariableFor(serviceId: string): string {
@@ -89,30 +109,72 @@ export function passwordVariableFor(serviceId: string): string {
 }
 
 /**
+ * Every way the settings contradict the layout (services not enabled, unknown schemas, collisions), each with its
+ * config path. The config loader reports these with the rest of the stack config's problems.
+ */
+export function postgresLayoutProblems(
+  settings: PostgresSettings,
+  enabledOptionalServices: readonly string[] = [],
+): LayoutProblem[] {
+  return layoutWithProblems(settings, enabledOptionalServices).problems;
+}
+
+/**
  * Builds the layout. `enabledOptionalServices` is `services.optional` from the stack config.
- * Throws LayoutError naming the config key when settings refer to things the layout does not have.
+ * Throws LayoutError listing every problem (postgresLayoutProblems) when settings refer to things the layout does
+ * not have; the config loader has reported those already, so this is a safety net.
  */
 export function buildLayout(
   settings: PostgresSettings,
   enabledOptionalServices: readonly string[] = [],
 ): PostgresLayout {
+  const { layout, problems } = layoutWithProblems(settings, enabledOptionalServices);
+  if (problems.length > 0) throw new LayoutError(problems);
+  return layout;
+}
+
+/** The layout and what is wrong with it; a problem skips only the part it concerns, so every one is found. */
+function layoutWithProblems(
+  settings: PostgresSettings,
+  enabledOptionalServices: readonly string[],
+): { layout: PostgresLayout; problems: LayoutProblem[] } {
+  const problems: LayoutProblem[] = [];
   const services = activeServices(enabledOptionalServices);
   const activeIds = new Set(services.map((s) => s.id));
-  checkServicesActive(settings, activeIds);
+  problems.push(...inactiveServiceProblems(settings, activeIds));
 
   const databaseOf = (serviceId: string): string =>
     (settings.serviceDatabases as Record<string, string | undefined>)[serviceId] ?? settings.database;
-  const roleOf = new Map(services.map((s) => [s.id, roleNameFor(settings.roleNamePattern, s.id)]));
-  checkUnique([...roleOf.values()], "postgres.roleNamePattern", "gives the same role name to two services");
+  const roleOf = new Map(
+    services.map((s) => [s.id, settings.roleNamePattern.replace("{service}", identifierPart(s.id))]),
+  );
+  const badRoleName = services.map((s) => roleNameProblem(settings.roleNamePattern, s.id)).find((p) => p);
+  if (badRoleName) problems.push({ path: ["postgres", "roleNamePattern"], message: badRoleName });
+  for (const name of duplicates([...roleOf.values()])) {
+    problems.push({
+      path: ["postgres", "roleNamePattern"],
+      message: `"${name}" gives the same role name to two services`,
+    });
+  }
 
   const schemas = services.flatMap((service) => serviceSchemas(service, settings, databaseOf(service.id), roleOf));
-  checkUnique(
-    schemas.map((s) => s.name),
-    "postgres.extraSchemas",
-    "names a schema that already exists in the layout (schema names are unique across databases)",
-  );
-  if (schemas.some((s) => s.name === "public" || s.name.startsWith("pg_"))) {
-    throw new LayoutError(`postgres.extraSchemas: "public" and pg_* schemas cannot be owned by a service`);
+  const extraPath = (schema: string): (string | number)[] => {
+    const i = settings.extraSchemas.findIndex((e) => e.schema === schema || appSchemaOf(e.schema) === schema);
+    return i >= 0 ? ["postgres", "extraSchemas", i, "schema"] : ["postgres", "extraSchemas"];
+  };
+  // One problem per extra schema entry, not one more for its `_app` helper colliding too.
+  const collided = new Set<string>();
+  for (const name of duplicates(schemas.map((s) => s.name))) {
+    const path = extraPath(name);
+    if (collided.has(layoutKey(path))) continue;
+    collided.add(layoutKey(path));
+    problems.push({
+      path,
+      message: `"${name}" names a schema that already exists in the layout (schema names are unique across databases)`,
+    });
+  }
+  for (const name of unique(schemas.map((s) => s.name)).filter((n) => n === "public" || n.startsWith("pg_"))) {
+    problems.push({ path: extraPath(name), message: `"public" and pg_* schemas cannot be owned by a service` });
   }
 
   const roles = services.map((service) => roleSpec(service, settings, databaseOf(service.id), roleOf, schemas));
@@ -122,15 +184,16 @@ export function buildLayout(
     services: services.filter((s) => databaseOf(s.id) === name).map((s) => s.id),
   }));
 
-  return {
+  const layout: PostgresLayout = {
     databases,
     roles,
     schemas,
-    readGrants: readGrants(settings, schemas, roleOf, databaseOf),
-    extensions: extensions(settings, databaseNames, schemas),
+    readGrants: readGrants(settings, schemas, roleOf, databaseOf, problems),
+    extensions: extensions(settings, databaseNames, schemas, problems),
     encoding: "UTF8",
     ...(settings.locale !== undefined ? { locale: settings.locale } : {}),
   };
+  return { layout, problems };
 }
 
 function serviceSchemas(
@@ -185,25 +248,34 @@ function readGrants(
   schemas: readonly SchemaSpec[],
   roleOf: ReadonlyMap<string, string>,
   databaseOf: (serviceId: string) => string,
+  problems: LayoutProblem[],
 ): ReadGrantSpec[] {
   const seen = new Set<string>();
   return settings.readGrants.flatMap((grant, i) => {
-    const key = `postgres.readGrants[${i}]`;
+    const key = ["postgres", "readGrants", i];
+    // A grant for a service that is not enabled is reported by inactiveServiceProblems.
+    if (!roleOf.has(grant.service)) return [];
     const schema = schemas.find((s) => s.name === grant.schema);
     if (!schema) {
-      throw new LayoutError(
-        `${key}.schema: "${grant.schema}" is not a schema in this layout; allowed: ${schemas.map((s) => s.name).join(", ")}`,
-      );
+      problems.push({
+        path: [...key, "schema"],
+        message: `"${grant.schema}" is not a schema in this layout; allowed: ${schemas.map((s) => s.name).join(", ")}`,
+      });
+      return [];
     }
     if (schema.service === grant.service) {
-      throw new LayoutError(
-        `${key}: ${grant.service} already owns ${grant.schema}; a read grant is for another service`,
-      );
+      problems.push({
+        path: key,
+        message: `${grant.service} already owns ${grant.schema}; a read grant is for another service`,
+      });
+      return [];
     }
     if (schema.database !== databaseOf(grant.service)) {
-      throw new LayoutError(
-        `${key}: ${grant.schema} lives in database ${schema.database} but ${grant.service} connects to ${databaseOf(grant.service)}; PostgreSQL cannot read across databases`,
-      );
+      problems.push({
+        path: key,
+        message: `${grant.schema} lives in database ${schema.database} but ${grant.service} connects to ${databaseOf(grant.service)}; PostgreSQL cannot read across databases`,
+      });
+      return [];
     }
     const id = `${grant.service}/${grant.schema}`;
     if (seen.has(id)) return [];
@@ -224,47 +296,60 @@ function extensions(
   settings: PostgresSettings,
   databaseNames: readonly string[],
   schemas: readonly SchemaSpec[],
+  problems: LayoutProblem[],
 ): ExtensionSpec[] {
-  return settings.extensions.map((ext, i) => {
+  return settings.extensions.flatMap((ext, i) => {
     const database = ext.database ?? settings.database;
     if (!databaseNames.includes(database)) {
-      throw new LayoutError(
-        `postgres.extensions[${i}].database: "${database}" is not a database of this layout; allowed: ${databaseNames.join(", ")}`,
-      );
+      problems.push({
+        path: ["postgres", "extensions", i, "database"],
+        message: `"${database}" is not a database of this layout; allowed: ${databaseNames.join(", ")}`,
+      });
+      return [];
     }
     const inDatabase = schemas.filter((s) => s.database === database).map((s) => s.name);
     if (ext.schema !== "public" && !inDatabase.includes(ext.schema)) {
-      throw new LayoutError(
-        `postgres.extensions[${i}].schema: "${ext.schema}" is not a schema of database ${database}; allowed: public, ${inDatabase.join(", ")}`,
-      );
+      problems.push({
+        path: ["postgres", "extensions", i, "schema"],
+        message: `"${ext.schema}" is not a schema of database ${database}; allowed: public, ${inDatabase.join(", ")}`,
+      });
+      return [];
     }
-    return { database, name: ext.name, schema: ext.schema };
+    return [{ database, name: ext.name, schema: ext.schema }];
   });
 }
 
 /** Settings may only name services that are part of this deployment. */
-function checkServicesActive(settings: PostgresSettings, active: ReadonlySet<string>): void {
-  const named: [string, string][] = [
-    ...Object.keys(settings.serviceDatabases).map((id): [string, string] => [`postgres.serviceDatabases.${id}`, id]),
-    ...Object.keys(settings.serviceOverrides).map((id): [string, string] => [`postgres.serviceOverrides.${id}`, id]),
-    ...settings.readGrants.map((g, i): [string, string] => [`postgres.readGrants[${i}].service`, g.service]),
-    ...settings.extraSchemas.map((e, i): [string, string] => [`postgres.extraSchemas[${i}].service`, e.service]),
+function inactiveServiceProblems(settings: PostgresSettings, active: ReadonlySet<string>): LayoutProblem[] {
+  const named: [(string | number)[], string][] = [
+    ...Object.keys(settings.serviceDatabases).map((id): [string[], string] => [
+      ["postgres", "serviceDatabases", id],
+      id,
+    ]),
+    ...Object.keys(settings.serviceOverrides).map((id): [string[], string] => [
+      ["postgres", "serviceOverrides", id],
+      id,
+    ]),
+    ...settings.readGrants.map((g, i): [(string | number)[], string] => [
+      ["postgres", "readGrants", i, "service"],
+      g.service,
+    ]),
+    ...settings.extraSchemas.map((e, i): [(string | number)[], string] => [
+      ["postgres", "extraSchemas", i, "service"],
+      e.service,
+    ]),
   ];
-  for (const [key, id] of named) {
-    if (!active.has(id)) {
-      throw new LayoutError(
-        `${key}: service "${id}" is not enabled in this deployment (add it to services.optional); enabled: ${[...active].join(", ")}`,
-      );
-    }
-  }
+  return named
+    .filter(([, id]) => !active.has(id))
+    .map(([path, id]) => ({
+      path,
+      message: `service "${id}" is not enabled in this deployment (add it to services.optional); enabled: ${[...active].join(", ")}`,
+    }));
 }
 
-function checkUnique(values: readonly string[], key: string, problem: string): void {
-  const seen = new Set<string>();
-  for (const v of values) {
-    if (seen.has(v)) throw new LayoutError(`${key}: "${v}" ${problem}`);
-    seen.add(v);
-  }
+/** Values that occur more than once, each listed once. */
+function duplicates(values: readonly string[]): string[] {
+  return unique(values.filter((v, i) => values.indexOf(v) !== i));
 }
 
 function unique(values: readonly string[]): string[] {

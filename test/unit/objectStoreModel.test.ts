@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { activeServices, BUCKET_ROLES, SERVICES } from "../../components/catalog";
 import { backendProblems, CAPABILITIES, OBJECT_STORE_BACKENDS } from "../../components/objectStore/capabilities";
 import {
+  awsEncryptionProblems,
   buildObjectStoreLayout,
   ObjectStoreConfigError,
   resolveAwsEncryption,
@@ -256,6 +257,12 @@ describe("AWS default encryption", () => {
     expect(() =>
       resolveAwsEncryption(objectStoreAwsSettings.parse({}), "arn:aws:kms:eu-west-1:123456789012:alias/s3"),
     ).toThrowError(ObjectStoreConfigError);
+    const alias = "arn:aws:kms:eu-west-1:123456789012:alias/s3";
+    expect(awsEncryptionProblems(objectStoreAwsSettings.parse({}), alias)).toEqual([
+      expect.objectContaining({ path: ["aws", "kmsKeyArn"] }),
+    ]);
+    // With SSE-S3 asked for, the platform key is not used for S3, so an alias there is no problem.
+    expect(awsEncryptionProblems(objectStoreAwsSettings.parse({ encryption: "sse-s3" }), alias)).toEqual([]);
     const parsed = objectStoreAwsSettings.safeParse({ encryption: "sse-s3", kmsKeyArn: key });
     expect(parsed.error?.issues[0]).toMatchObject({ path: ["kmsKeyArn"] });
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CORE_SERVICE_IDS } from "../../components/catalog";
-import { buildLayout, LayoutError, rolesWithoutAccess } from "../../components/postgres/layout";
+import { buildLayout, LayoutError, postgresLayoutProblems, rolesWithoutAccess } from "../../components/postgres/layout";
 import {
   postgresAwsSettings,
   postgresDockerSettings,
@@ -182,7 +182,7 @@ describe("postgres layout model", () => {
       { database: "stellaops", name: "citext", schema: "scanner_cache" },
     ]);
     expect(() => buildLayout(parse({ extraSchemas: [{ service: "notify", schema: "scanner" }] }))).toThrow(
-      /postgres\.extraSchemas: "scanner" names a schema that already exists/,
+      /^postgres\.extraSchemas\[0\]\.schema: "scanner" names a schema that already exists[^\n]*$/,
     );
     expect(() => buildLayout(parse({ extensions: [{ name: "x", database: "other" }] }))).toThrow(
       /postgres\.extensions\[0\]\.database: "other" is not a database of this layout/,
@@ -193,5 +193,32 @@ describe("postgres layout model", () => {
     expect(() => buildLayout(parse({ roleNamePattern: `${"x".repeat(60)}_{service}` }))).toThrow(
       /at most 63 characters/,
     );
+  });
+
+  it("finds every problem in one pass, each with its config path, and buildLayout refuses them all at once", () => {
+    const settings = parse({
+      serviceOverrides: { graph: { connectionLimit: 5 } },
+      readGrants: [{ service: "notify", schema: "nosuch" }],
+      extensions: [{ name: "x", database: "other" }],
+    });
+    expect(postgresLayoutProblems(settings).map((p) => p.path)).toEqual([
+      ["postgres", "serviceOverrides", "graph"],
+      ["postgres", "readGrants", 0, "schema"],
+      ["postgres", "extensions", 0, "database"],
+    ]);
+    expect(postgresLayoutProblems(parse())).toEqual([]);
+    let error: unknown;
+    try {
+      buildLayout(settings);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(LayoutError);
+    expect((error as LayoutError).problems).toHaveLength(3);
+    expect((error as Error).message.split("\n")).toEqual([
+      expect.stringMatching(/^postgres\.serviceOverrides\.graph: service "graph" is not enabled/),
+      expect.stringMatching(/^postgres\.readGrants\[0\]\.schema: "nosuch" is not a schema/),
+      expect.stringMatching(/^postgres\.extensions\[0\]\.database: "other" is not a database/),
+    ]);
   });
 });

@@ -1,0 +1,292 @@
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseStackConfig } from "../../profiles/config";
+
+/**
+ * Mistakes only a component used to notice (PostgreSQL layout, object-storage backend, …) are reported when the
+ * stack config is loaded, each with its key, all in one error.
+ */
+
+const NS = "stellaops-infra";
+
+function raw(values: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(values).map(([k, v]) => [`${NS}:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
+  );
+}
+
+/** The ConfigError parseStackConfig throws (secret-named fields count as set with --secret). */
+function configError(values: Record<string, unknown>): ConfigError {
+  try {
+    parseStackConfig(raw(values), "test", () => true);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err).toBeInstanceOf(pulumi.RunError);
+    return err as ConfigError;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+function problemsOf(values: Record<string, unknown>): string[] {
+  return configError(values).problems.map((p) => `${p.key}: ${p.message}`);
+}
+
+const external = (objectStore: Record<string, unknown> = {}) => ({
+  postgres: { host: "db.internal", adminPassword: "pw-0123456789" },
+  valkey: { host: "cache.internal", adminPassword: "pw-0123456789" },
+  objectStore: {
+    endpoint: "https://s3.internal:9000",
+    accessKey: "stellaops",
+    secretKey: "pw-0123456789",
+    ...objectStore,
+  },
+});
+
+const awsNetwork = {
+  region: "eu-west-1",
+  vpcId: "vpc-0123456789abcdef0",
+  subnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+  allowedCidrs: ["10.0.0.0/16"],
+};
+
+describe("PostgreSQL layout mistakes are config problems", () => {
+  const cases: [string, Record<string, unknown>, string][] = [
+    [
+      "settings for a service that is not enabled",
+      { serviceOverrides: { graph: { connectionLimit: 5 } } },
+      `${NS}:postgres.serviceOverrides.graph: service "graph" is not enabled in this deployment (add it to services.optional)`,
+    ],
+    [
+      "a read grant on a schema the layout does not have",
+      { readGrants: [{ service: "notify", schema: "nosuch" }] },
+      `${NS}:postgres.readGrants[0].schema: "nosuch" is not a schema in this layout; allowed: authority,`,
+    ],
+    [
+      "a read grant on the service's own schema",
+      { readGrants: [{ service: "scanner", schema: "scanner" }] },
+      `${NS}:postgres.readGrants[0]: scanner already owns scanner; a read grant is for another service`,
+    ],
+    [
+      "a read grant across databases",
+      { serviceDatabases: { authority: "auth" }, readGrants: [{ service: "scanner", schema: "authority" }] },
+      `${NS}:postgres.readGrants[0]: authority lives in database auth but scanner connects to stellaops; PostgreSQL cannot read across databases`,
+    ],
+    [
+      "an extra schema that collides with a service's schema",
+      { extraSchemas: [{ service: "notify", schema: "scanner" }] },
+      `${NS}:postgres.extraSchemas[0].schema: "scanner" names a schema that already exists in the layout`,
+    ],
+    [
+      "an extra schema named public",
+      { extraSchemas: [{ service: "notify", schema: "public" }] },
+      `${NS}:postgres.extraSchemas[0].schema: "public" and pg_* schemas cannot be owned by a service`,
+    ],
+    [
+      "an extension in a database the layout does not have",
+      { extensions: [{ name: "pgcrypto", database: "other" }] },
+      `${NS}:postgres.extensions[0].database: "other" is not a database of this layout; allowed: stellaops`,
+    ],
+    [
+      "an extension in a schema of another database",
+      { extensions: [{ name: "citext", schema: "nosuch" }] },
+      `${NS}:postgres.extensions[0].schema: "nosuch" is not a schema of database stellaops; allowed: public,`,
+    ],
+    [
+      "a role name pattern that overflows 63 characters",
+      { roleNamePattern: `${"x".repeat(60)}_{service}` },
+      `${NS}:postgres.roleNamePattern: "${"x".repeat(60)}_{service}" gives`,
+    ],
+  ];
+  it.each(cases)("%s", (_name, postgres, expected) => {
+    const problems = problemsOf({ profile: "docker", postgres });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(expected);
+  });
+
+  it("is satisfied once the optional service is enabled", () => {
+    const cfg = parseStackConfig(
+      raw({
+        profile: "docker",
+        services: { optional: ["graph"] },
+        postgres: { serviceOverrides: { graph: { connectionLimit: 5 } } },
+      }),
+      "test",
+    );
+    expect(cfg.postgres.serviceOverrides).toEqual({ graph: { connectionLimit: 5 } });
+  });
+});
+
+describe("object-storage backend mistakes are config problems", () => {
+  it("refuses Object Lock and lifecycle expiration on a generic-s3 server, each with its key", () => {
+    const problems = problemsOf({
+      profile: "external",
+      external: external(),
+      objectStore: {
+        objectLock: { enabled: true, days: 30 },
+        lifecycle: { expireAfterDays: { replay: 30 }, noncurrentVersionsExpireAfterDays: 7 },
+      },
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^stellaops-infra:objectStore\.objectLock\.enabled: the generic-s3 backend does not support S3 Object Lock; .*\(aws, rustfs\)$/,
+      ),
+      expect.stringMatching(
+        /^stellaops-infra:objectStore\.lifecycle\.expireAfterDays\.replay: the generic-s3 backend does not support lifecycle expiration/,
+      ),
+      expect.stringMatching(
+        /^stellaops-infra:objectStore\.lifecycle\.noncurrentVersionsExpireAfterDays: the generic-s3 backend does not support lifecycle expiration/,
+      ),
+    ]);
+  });
+
+  it("accepts the same settings on an external RustFS server and on the docker profile (RustFS)", () => {
+    const objectStore = { objectLock: { enabled: true, days: 30 }, lifecycle: { expireAfterDays: { replay: 30 } } };
+    expect(() =>
+      parseStackConfig(
+        raw({ profile: "external", external: external({ flavor: "rustfs" }), objectStore }),
+        "test",
+        () => true,
+      ),
+    ).not.toThrow();
+    expect(() => parseStackConfig(raw({ profile: "docker", objectStore }), "test")).not.toThrow();
+  });
+
+  it("requires a bucket prefix on AWS while buckets keep their default names", () => {
+    expect(problemsOf({ profile: "aws", aws: awsNetwork })).toEqual([
+      expect.stringMatching(
+        /^stellaops-infra:objectStore\.bucketPrefix: required on AWS while buckets\.scannerArtifacts, .*buckets\.replay/,
+      ),
+    ]);
+  });
+
+  it("refuses a KMS alias for S3 encryption on AWS", () => {
+    const problems = problemsOf({
+      profile: "aws",
+      aws: { ...awsNetwork, kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:alias/stellaops" },
+      objectStore: { bucketPrefix: "acme-" },
+    });
+    expect(problems).toEqual([
+      "stellaops-infra:aws.kmsKeyArn: S3 needs the KMS key ARN (…:key/<id>), not an alias: the services' IAM policies must name the key",
+    ]);
+  });
+});
+
+const DIGEST = `@sha256:${"a".repeat(64)}`;
+
+describe("Valkey and NATS mistakes are config problems", () => {
+  const cases: [string, Record<string, unknown>, string][] = [
+    [
+      "per-service key patterns in shared ACL mode",
+      { profile: "docker", valkey: { extraKeyPatterns: { notify: ["scanner.event.*"] } } },
+      `${NS}:valkey.extraKeyPatterns: applies only with valkey.aclMode "per-service"`,
+    ],
+    [
+      "key patterns for a service that is not enabled",
+      { profile: "docker", valkey: { aclMode: "per-service", extraChannelPatterns: { graph: ["graph.*"] } } },
+      `${NS}:valkey.extraChannelPatterns: names service(s) not enabled in this deployment: graph; enabled:`,
+    ],
+    [
+      "the application user named like the admin user",
+      {
+        profile: "aws",
+        aws: awsNetwork,
+        objectStore: { bucketPrefix: "acme-" },
+        valkey: { appUser: "ops", adminUser: "ops" },
+      },
+      `${NS}:valkey.appUser: two Valkey ACL users are named "ops": valkey.appUser and valkey.adminUser must differ`,
+    ],
+    [
+      "a per-service user named like the admin user",
+      { profile: "docker", valkey: { aclMode: "per-service", appUser: "so", adminUser: "so-scanner" } },
+      `${NS}:valkey.appUser: two Valkey ACL users are named "so-scanner"`,
+    ],
+    [
+      "a chart image without a tag",
+      { profile: "kubernetes", kubernetes: { valkey: { image: `valkey/valkey${DIGEST}` } } },
+      `${NS}:kubernetes.valkey.image: "valkey/valkey${DIGEST}" needs a tag (repository:tag or repository:tag@sha256:<digest>)`,
+    ],
+    [
+      "minReplicasToWrite without replicas",
+      { profile: "kubernetes", kubernetes: { valkey: { minReplicasToWrite: 1 } } },
+      `${NS}:kubernetes.valkey.minReplicasToWrite: needs kubernetes.valkey.replicas >= 1`,
+    ],
+    [
+      "automatic failover on a single ElastiCache node",
+      { profile: "aws", aws: { ...awsNetwork, valkey: { nodes: 1 } }, objectStore: { bucketPrefix: "acme-" } },
+      `${NS}:aws.valkey.automaticFailover: needs at least 2 nodes (aws.valkey.nodes is 1)`,
+    ],
+    [
+      "an ElastiCache engine version it does not offer",
+      {
+        profile: "aws",
+        aws: { ...awsNetwork, valkey: { engineVersion: "9.9" } },
+        objectStore: { bucketPrefix: "acme-" },
+      },
+      `${NS}:aws.valkey.engineVersion: "9.9" is not an ElastiCache Valkey version this program supports; allowed: 7.2, 8.0, 8.1`,
+    ],
+    [
+      "an external Valkey host a connection string cannot carry",
+      {
+        profile: "external",
+        external: { ...external(), valkey: { host: "cache.internal,ssl=false", adminPassword: "pw-0123456789" } },
+      },
+      `${NS}:external.valkey.host: Valkey host must not contain ',', '=' or whitespace`,
+    ],
+    [
+      "a JetStream file store larger than its volume",
+      { profile: "kubernetes", nats: { enabled: true }, kubernetes: { nats: { storageSize: "1Gi" } } },
+      `${NS}:nats.jetstream.maxFileStore: must fit on the JetStream volume (kubernetes.nats.storageSize 1Gi)`,
+    ],
+  ];
+  it.each(cases)("%s", (_name, values, expected) => {
+    const problems = problemsOf(values);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(expected);
+  });
+});
+
+describe("component problems are reported together", () => {
+  it("lists layout, backend and other rule problems in one error whose message carries no stack trace", () => {
+    const error = configError({
+      profile: "external",
+      external: external(),
+      postgres: {
+        readGrants: [{ service: "graph", schema: "nosuch" }],
+        extensions: [{ name: "x", database: "other" }],
+      },
+      objectStore: { objectLock: { enabled: true, years: 1 } },
+      nats: { userMode: "per-service" },
+    });
+    const keys = error.problems.map((p) => p.key);
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        `${NS}:nats.userMode`,
+        `${NS}:postgres.readGrants[0].service`,
+        `${NS}:postgres.extensions[0].database`,
+        `${NS}:objectStore.objectLock.enabled`,
+      ]),
+    );
+    expect(keys).toHaveLength(4);
+    expect(error.message).toMatch(/^Invalid configuration for stack "test" \(4 problems\):/);
+    expect(error.message).not.toMatch(/\bat .*\(.*:\d+:\d+\)/);
+    expect(error.message).not.toMatch(/LayoutError|ObjectStoreConfigError/);
+  });
+
+  it("reports the AWS profile's S3, Valkey and PostgreSQL problems together", () => {
+    const error = configError({
+      profile: "aws",
+      aws: { ...awsNetwork, valkey: { nodes: 1, engineVersion: "6.2" } },
+      postgres: { serviceDatabases: { graph: "graph" } },
+      valkey: { extraKeyPatterns: { notify: ["x.*"] } },
+    });
+    expect(error.problems.map((p) => p.key)).toEqual([
+      `${NS}:postgres.serviceDatabases.graph`,
+      `${NS}:objectStore.bucketPrefix`,
+      `${NS}:valkey.extraKeyPatterns`,
+      `${NS}:aws.valkey.automaticFailover`,
+      `${NS}:aws.valkey.engineVersion`,
+    ]);
+    expect(error.message).toMatch(/^Invalid configuration for stack "test" \(5 problems\):/);
+    expect(error.message).not.toMatch(/\bat .*\(.*:\d+:\d+\)/);
+  });
+});
