@@ -3,7 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { statefulResourceOptions, type AdminCredentials, type ServerEndpoint } from "../contract";
 import { dockerImage } from "../docker/image";
 import type { DockerPlatform } from "../platform";
-import { generatedRustfsCredentials, RUSTFS_DATA_DIR, RUSTFS_HEALTH_PATH, RUSTFS_UID } from "./rustfs";
+import {
+  generatedRustfsCredentials,
+  RUSTFS_DATA_DIR,
+  RUSTFS_HEALTH_PATH,
+  RUSTFS_NO_UPDATE_CHECK,
+  RUSTFS_UID,
+} from "./rustfs";
 import { s3BaseUrl, type ObjectStoreServer } from "./server";
 import type { ObjectStoreDockerSettings } from "./settings";
 
@@ -25,6 +31,7 @@ export function rustfsEnvironment(settings: ObjectStoreDockerSettings): string[]
     `RUSTFS_VOLUMES=${RUSTFS_DATA_DIR}`,
     `RUSTFS_REGION=${settings.region}`,
     `RUSTFS_CONSOLE_ENABLE=${settings.consoleEnabled}`,
+    `${RUSTFS_NO_UPDATE_CHECK.name}=${RUSTFS_NO_UPDATE_CHECK.value}`,
     ...(settings.consoleEnabled ? [`RUSTFS_CONSOLE_ADDRESS=:${RUSTFS_CONSOLE_PORT}`] : []),
   ];
 }

@@ -2,7 +2,13 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { statefulResourceOptions, type AdminCredentials, type ServerEndpoint } from "../contract";
 import type { KubernetesPlatform } from "../platform";
-import { generatedRustfsCredentials, RUSTFS_DATA_DIR, RUSTFS_HEALTH_PATH, RUSTFS_UID } from "./rustfs";
+import {
+  generatedRustfsCredentials,
+  RUSTFS_DATA_DIR,
+  RUSTFS_HEALTH_PATH,
+  RUSTFS_NO_UPDATE_CHECK,
+  RUSTFS_UID,
+} from "./rustfs";
 import { parseS3Url, s3BaseUrl, type ObjectStoreServer } from "./server";
 import type { ObjectStoreKubernetesSettings } from "./settings";
 
@@ -139,6 +145,7 @@ export class ObjectStoreKubernetesServer extends pulumi.ComponentResource implem
                     { name: "RUSTFS_VOLUMES", value: RUSTFS_DATA_DIR },
                     { name: "RUSTFS_REGION", value: settings.region },
                     { name: "RUSTFS_CONSOLE_ENABLE", value: "false" },
+                    RUSTFS_NO_UPDATE_CHECK,
                   ],
                   ports: [{ name: "s3", containerPort: settings.port, protocol: "TCP" }],
                   // Generous start-up budget: a large volume takes a while to scan before RustFS serves.

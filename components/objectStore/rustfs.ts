@@ -6,6 +6,11 @@ export const RUSTFS_UID = 10001;
 export const RUSTFS_DATA_DIR = "/data";
 /** Unauthenticated liveness endpoint on the S3 port. */
 export const RUSTFS_HEALTH_PATH = "/health";
+/**
+ * RustFS asks version.rustfs.com for updates at start-up unless told not to: an outbound call no server of a
+ * sealed site may make, and one nobody should need from a storage server, so it is off everywhere.
+ */
+export const RUSTFS_NO_UPDATE_CHECK = { name: "RUSTFS_CHECK_UPDATE", value: "false" } as const;
 
 /** Root credentials of a RustFS server this program runs. Both are Pulumi secrets. */
 export interface RustfsCredentials {

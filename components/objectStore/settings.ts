@@ -120,7 +120,7 @@ export type ObjectStoreSettings = z.infer<typeof objectStoreSettings>;
 /** `stellaops-infra:docker.objectStore`: RustFS in one container. */
 export const objectStoreDockerSettings = z.strictObject({
   /** Pinned RustFS image; sealed stacks require the mirror and a digest (checked in profiles/config.ts). */
-  image: imageRef.default("rustfs/rustfs:1.0.0-beta.12"),
+  image: imageRef.default("rustfs/rustfs:1.0.0"),
   /** S3 port inside the network: StellaOps addresses RustFS on 8080 (RustFS's own default is 9000). */
   port: port.default(8080),
   /** Port published on docker.bindAddress for this program's S3 provider (and local tools). */
@@ -140,7 +140,7 @@ const s3Url = z
 
 /** `stellaops-infra:kubernetes.objectStore`: RustFS as a one-replica StatefulSet with a persistent volume. */
 export const objectStoreKubernetesSettings = z.strictObject({
-  image: imageRef.default("docker.io/rustfs/rustfs:1.0.0-beta.12"),
+  image: imageRef.default("docker.io/rustfs/rustfs:1.0.0"),
   /** S3 port of the Service (and the container). */
   port: port.default(8080),
   region: region.default("us-east-1"),

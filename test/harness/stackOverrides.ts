@@ -22,6 +22,17 @@ export function settingOverride(stack: string, path: string, value: unknown): Re
   return { [`${NS}:${top}`]: root };
 }
 
+/**
+ * The NATS image a sealed example stack would add to its mirror when it turns NATS on: the upstream
+ * nats:2.12.1-alpine index digest. A sealed stack refuses NATS without a mirrored, digest-pinned image.
+ */
+const SEALED_NATS_IMAGE = "nats:2.12.1-alpine@sha256:b3f2bd84176ae7bd0afa9c48a00f06d7d0818ff4aaee898e4172e0b8340e5816";
+
+function sealedMirror(config: Record<string, string>): string | undefined {
+  const airgap = config[`${NS}:airgap`] ? (JSON.parse(config[`${NS}:airgap`]) as Record<string, unknown>) : {};
+  return airgap["sealed"] === true ? (airgap["mirrorRegistry"] as string) : undefined;
+}
+
 /** Config overrides that turn NATS on or off for a stack, keeping everything else as the stack file has it. */
 export function natsToggle(stack: string, enabled: boolean): Record<string, unknown> {
   const profile = profileOf(stack);
@@ -41,6 +52,11 @@ export function natsToggle(stack: string, enabled: boolean): Record<string, unkn
       ...platform,
       nats: { url: "nats://nats.example.internal:4222", password: "toggle-test-password" },
     };
+  }
+  const mirror = sealedMirror(config);
+  if (mirror !== undefined && profile !== "external") {
+    if (profile !== "docker") throw new Error(`natsToggle: no mirrored NATS image for a sealed ${profile} stack yet`);
+    overrides[platformKey] = { ...platform, nats: { image: `${mirror}/${SEALED_NATS_IMAGE}` } };
   }
   return overrides;
 }

@@ -102,6 +102,8 @@ describe("RustFS on Docker", () => {
       RUSTFS_VOLUMES: "/data",
       RUSTFS_REGION: "eu-central-1",
       RUSTFS_CONSOLE_ENABLE: "false",
+      // No call home to version.rustfs.com: a sealed site has no route to it.
+      RUSTFS_CHECK_UPDATE: "false",
     });
     expect(accessKey.toLowerCase()).not.toBe("rustfsadmin");
     expect(secretKey.toLowerCase()).not.toBe("rustfsadmin");
@@ -167,7 +169,7 @@ describe("RustFS on Kubernetes", () => {
     });
     const [container] = pod["containers"] as Record<string, never>[];
     expect(container).toMatchObject({
-      image: "docker.io/rustfs/rustfs:1.0.0-beta.12",
+      image: "docker.io/rustfs/rustfs:1.0.0",
       ports: [{ name: "s3", containerPort: 8080 }],
       readinessProbe: { httpGet: { path: "/health", port: "s3" } },
       securityContext: {
@@ -187,6 +189,7 @@ describe("RustFS on Kubernetes", () => {
           valueFrom: { secretKeyRef: { name: "rustfs-credentials", key: "RUSTFS_SECRET_KEY" } },
         },
         { name: "RUSTFS_CONSOLE_ENABLE", value: "false" },
+        { name: "RUSTFS_CHECK_UPDATE", value: "false" },
       ]),
     );
     // The data lives on its own claim: protected, retained, and mounted at /data.
