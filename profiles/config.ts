@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { OPTIONAL_SERVICE_IDS } from "../components/catalog";
+import { port } from "../components/settingsCommon";
 import {
   natsDockerSettings,
   natsExternalSettings,
@@ -103,6 +104,20 @@ export const dockerPlatformSettings = z.strictObject({
   nats: natsDockerSettings.prefault({}),
 });
 
+const CIDR_RULE = "must be a CIDR such as 10.96.0.1/32 or fd00::1/128 (a single address needs /32 or /128), not /0";
+/** An IPv4 or IPv6 CIDR as NetworkPolicy's ipBlock takes it; /0 would open egress to every address. */
+const cidr = z
+  .union([z.cidrv4(), z.cidrv6()], { error: CIDR_RULE })
+  .refine((c) => !c.endsWith("/0"), { error: CIDR_RULE });
+
+/** `kubernetes.apiServer`: where the Kubernetes API server is, for egress policy (NetworkPolicy cannot name it). */
+const kubernetesApiServerSettings = z.strictObject({
+  /** The API server's addresses (the `kubernetes` Service IP and its endpoint IPs); required with denyEgress. */
+  cidrs: z.array(cidr).default([]),
+  /** TCP ports the API server listens on, before and after the Service's port mapping. */
+  ports: z.array(port).min(1, { error: "must list at least one TCP port, e.g. [443, 6443]" }).default([443, 6443]),
+});
+
 export const kubernetesPlatformSettings = z.strictObject({
   /** Path to a kubeconfig file (or its content); the ambient kubeconfig when absent. */
   kubeconfig: z.string().min(1).optional(),
@@ -115,6 +130,8 @@ export const kubernetesPlatformSettings = z.strictObject({
   imagePullSecrets: z.array(z.string()).default([]),
   /** Default-deny egress for the namespace (sealed sites), DNS and in-namespace traffic still allowed. */
   denyEgress: z.boolean().default(false),
+  /** The API server's CIDRs and ports, which the CloudNativePG instance pods may reach under denyEgress. */
+  apiServer: kubernetesApiServerSettings.prefault({}),
   labels,
   postgres: postgresKubernetesSettings.prefault({}),
   valkey: valkeyKubernetesSettings.prefault({}),

@@ -7,7 +7,12 @@ import type { StackConfig } from "./config";
  * Rules that span several keys, checked after the schema has parsed. Each returns problems naming the key.
  */
 export function stackRuleProblems(cfg: StackConfig, raw: Readonly<Record<string, unknown>>): ConfigProblem[] {
-  return [...natsProblems(cfg, raw), ...airgapProblems(cfg), ...componentProblems(cfg)];
+  return [
+    ...natsProblems(cfg, raw),
+    ...airgapProblems(cfg),
+    ...apiServerEgressProblems(cfg),
+    ...componentProblems(cfg),
+  ];
 }
 
 const PLATFORM_KEY = { docker: "docker", kubernetes: "kubernetes", aws: "aws", external: "external" } as const;
@@ -52,6 +57,22 @@ export function natsProblems(cfg: StackConfig, raw: Readonly<Record<string, unkn
     });
   }
   return problems;
+}
+
+/**
+ * Under kubernetes.denyEgress, the CloudNativePG instance pods (which the kubernetes profile always runs in the
+ * namespace) must still reach the Kubernetes API server, and only its addresses can say where that is.
+ */
+export function apiServerEgressProblems(cfg: StackConfig): ConfigProblem[] {
+  if (cfg.profile !== "kubernetes" || !cfg.kubernetes.denyEgress) return [];
+  if (cfg.kubernetes.apiServer.cidrs.length > 0) return [];
+  return [
+    {
+      key: configKey(["kubernetes", "apiServer", "cidrs"]),
+      message:
+        "required when kubernetes.denyEgress is true: the Kubernetes API server's addresses as CIDRs (the `kubernetes` Service IP and its endpoint IPs, e.g. 10.96.0.1/32), because the CloudNativePG instance pods must reach the API server and a NetworkPolicy can only name it by address",
+    },
+  ];
 }
 
 /** Image fields are recognised by name across every service block: `image`, `imageName`, or `…Image`. */

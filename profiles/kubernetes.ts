@@ -7,6 +7,7 @@ import { ValkeyAppUsers } from "../components/valkey/appUsers";
 import { valkeyServiceConnections } from "../components/valkey/connections";
 import { ValkeyKubernetes } from "../components/valkey/kubernetes";
 import type { InfraConfig } from "./config";
+import { cnpgApiServerEgressPolicy } from "./kubernetes/apiServerEgress";
 import { denyEgressPolicy } from "./kubernetes/denyEgress";
 import { ServiceSecrets } from "./kubernetes/serviceSecrets";
 import { mergeServiceConnections, type StackOutputs } from "./outputs";
@@ -17,7 +18,15 @@ type KubernetesConfig = Extract<InfraConfig, { profile: "kubernetes" }>;
 /** The kubernetes profile: one namespace, the servers from upstream operators/charts, a Secret per service. */
 export function deployKubernetes(cfg: KubernetesConfig): StackOutputs {
   const platform = kubernetesPlatform(cfg);
-  if (cfg.kubernetes.denyEgress) denyEgressPolicy("deny-egress", platform);
+  if (cfg.kubernetes.denyEgress) {
+    // CloudNativePG always runs in the namespace on this profile; its pods keep their way to the API server,
+    // and the deny applies only once that exception exists.
+    const cnpgApiServer = cnpgApiServerEgressPolicy("cnpg-apiserver-egress", platform, {
+      apiServer: cfg.kubernetes.apiServer,
+      clusterName: cfg.kubernetes.postgres.clusterName,
+    });
+    denyEgressPolicy("deny-egress", platform, { dependsOn: [cnpgApiServer] });
+  }
 
   const postgresServer = new PostgresKubernetesServer("postgres", { platform, kubernetes: cfg.kubernetes.postgres });
   const postgres = new PostgresLayoutJob("postgres-layout", {

@@ -5,11 +5,16 @@ import type { KubernetesPlatform } from "../../components/platform";
 /**
  * Sealed sites: pods in the namespace may talk to each other and to cluster DNS, and nothing else.
  * Ingress is not restricted here (the cluster's own policies decide who reaches StellaOps).
+ * One exception, in its own policy (apiServerEgress.ts): the CloudNativePG pods reach the Kubernetes API server
+ * at `kubernetes.apiServer.cidrs`/`ports`, required with denyEgress; pass it in `opts.dependsOn` so this policy
+ * never applies without it. Nothing else in the namespace calls the API server (the layout Job only speaks
+ * PostgreSQL to the in-namespace Service; the valkey, nats and RustFS pods talk among themselves).
+ * The CloudNativePG operator lives in another namespace and is not restricted by this policy.
  */
 export function denyEgressPolicy(
   name: string,
   platform: KubernetesPlatform,
-  parent?: pulumi.Resource,
+  opts: pulumi.CustomResourceOptions = {},
 ): k8s.networking.v1.NetworkPolicy {
   return new k8s.networking.v1.NetworkPolicy(
     name,
@@ -36,6 +41,6 @@ export function denyEgressPolicy(
         ],
       },
     },
-    { parent, provider: platform.provider },
+    { ...opts, provider: platform.provider },
   );
 }
