@@ -24,20 +24,22 @@ export const STATEFUL_TYPES = new Set([
 /** Kept on the platform when they leave the stack. */
 const RETAINED_TYPES = new Set(["docker:index/volume:Volume", "aws:s3/bucket:Bucket"]);
 
-/** A setting that must never touch data, per profile (a label or tag; a published port on Docker). */
+/** Settings that must never touch data: a role's connection limit everywhere; a label, tag or published port per profile. */
 function harmlessChanges(stack: string): Record<string, unknown>[] {
+  const connectionLimit = settingOverride(stack, "postgres.roleDefaults.connectionLimit", 50);
   switch (profileOf(stack)) {
     case "docker":
       return [
+        connectionLimit,
         settingOverride(stack, "docker.labels.team", "platform"),
         settingOverride(stack, "docker.postgres.hostPort", 15432),
       ];
     case "kubernetes":
-      return [settingOverride(stack, "kubernetes.labels.team", "platform")];
+      return [connectionLimit, settingOverride(stack, "kubernetes.labels.team", "platform")];
     case "aws":
-      return [settingOverride(stack, "aws.tags.team", "platform")];
+      return [connectionLimit, settingOverride(stack, "aws.tags.team", "platform")];
     default:
-      return [];
+      return [connectionLimit];
   }
 }
 
@@ -105,9 +107,14 @@ describe.each(exampleStacks())("example stack %s", (stack) => {
   });
 
   it("changes no data-bearing resource when a harmless setting changes", async () => {
-    const base = statefulInputs(await planOf(stack));
+    const basePlan = await planOf(stack);
+    const base = statefulInputs(basePlan);
+    const allInputs = (plan: PlanDocument) => JSON.stringify(plan.resources.map((r) => r.inputs));
     for (const overrides of harmlessChanges(stack)) {
-      const changed = statefulInputs(await planStack(stack, { overrides }));
+      const changedPlan = await planStack(stack, { overrides });
+      // The change must reach some resource, or this would prove nothing.
+      expect(allInputs(changedPlan), `${JSON.stringify(overrides)} changes nothing`).not.toEqual(allInputs(basePlan));
+      const changed = statefulInputs(changedPlan);
       expect([...changed.keys()].sort()).toEqual([...base.keys()].sort());
       for (const [urn, inputs] of base)
         expect(changed.get(urn), `${urn} after ${JSON.stringify(overrides)}`).toEqual(inputs);
