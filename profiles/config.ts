@@ -132,6 +132,11 @@ export const kubernetesPlatformSettings = z.strictObject({
   denyEgress: z.boolean().default(false),
   /** The API server's CIDRs and ports, which the CloudNativePG instance pods may reach under denyEgress. */
   apiServer: kubernetesApiServerSettings.prefault({}),
+  /**
+   * This program runs in a pod of the target cluster (a deploy runner), so it reaches in-cluster Services by their
+   * DNS names; otherwise the RustFS bucket admin needs `objectStore.adminEndpoint`.
+   */
+  runsInCluster: z.boolean({ error: "must be true or false" }).default(false),
   labels,
   postgres: postgresKubernetesSettings.prefault({}),
   valkey: valkeyKubernetesSettings.prefault({}),

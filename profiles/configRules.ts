@@ -11,6 +11,7 @@ export function stackRuleProblems(cfg: StackConfig, raw: Readonly<Record<string,
     ...natsProblems(cfg, raw),
     ...airgapProblems(cfg),
     ...apiServerEgressProblems(cfg),
+    ...bucketAdminProblems(cfg),
     ...componentProblems(cfg),
   ];
 }
@@ -71,6 +72,22 @@ export function apiServerEgressProblems(cfg: StackConfig): ConfigProblem[] {
       key: configKey(["kubernetes", "apiServer", "cidrs"]),
       message:
         "required when kubernetes.denyEgress is true: the Kubernetes API server's addresses as CIDRs (the `kubernetes` Service IP and its endpoint IPs, e.g. 10.96.0.1/32), because the CloudNativePG instance pods must reach the API server and a NetworkPolicy can only name it by address",
+    },
+  ];
+}
+
+/**
+ * On Kubernetes this program creates the RustFS buckets over S3, so it must reach RustFS: the Service's DNS name
+ * resolves only inside the cluster, and a stack run from a workstation would fail half-way through its first `up`.
+ */
+export function bucketAdminProblems(cfg: StackConfig): ConfigProblem[] {
+  if (cfg.profile !== "kubernetes" || cfg.kubernetes.runsInCluster) return [];
+  if (cfg.kubernetes.objectStore.adminEndpoint !== undefined) return [];
+  return [
+    {
+      key: configKey(["kubernetes", "objectStore", "adminEndpoint"]),
+      message:
+        "required unless kubernetes.runsInCluster is true: the http(s) URL where this program reaches the RustFS S3 API to create the buckets (an Ingress or load-balancer address for the rustfs Service); its in-cluster name resolves only inside the cluster",
     },
   ];
 }

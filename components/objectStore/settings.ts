@@ -147,8 +147,8 @@ export const objectStoreKubernetesSettings = z.strictObject({
   /** Size of the data claim; growing it expands the claim in place (the storage class must allow expansion). */
   storageSize: storageQuantity.default("20Gi"),
   /**
-   * Where this program's S3 provider reaches RustFS (a port-forward, an ingress): the in-cluster Service URL when
-   * absent, which works only when `pulumi up` runs inside the cluster.
+   * Where this program's S3 provider reaches RustFS (an Ingress or load-balancer URL): the in-cluster Service URL
+   * when absent, allowed only with `kubernetes.runsInCluster` (checked in profiles/configRules.ts).
    */
   adminEndpoint: s3Url.optional(),
 });

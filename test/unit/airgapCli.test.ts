@@ -58,6 +58,7 @@ const SEALED_KUBERNETES = `config:
     sealed: true
     mirrorRegistry: ${MIRROR}
   stellaops-infra:kubernetes:
+    runsInCluster: true
     postgres:
       imageName: ${MIRROR}/postgresql@${D1}
     valkey:

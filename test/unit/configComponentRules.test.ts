@@ -202,12 +202,12 @@ describe("Valkey and NATS mistakes are config problems", () => {
     ],
     [
       "a chart image without a tag",
-      { profile: "kubernetes", kubernetes: { valkey: { image: `valkey/valkey${DIGEST}` } } },
+      { profile: "kubernetes", kubernetes: { runsInCluster: true, valkey: { image: `valkey/valkey${DIGEST}` } } },
       `${NS}:kubernetes.valkey.image: "valkey/valkey${DIGEST}" needs a tag (repository:tag or repository:tag@sha256:<digest>)`,
     ],
     [
       "minReplicasToWrite without replicas",
-      { profile: "kubernetes", kubernetes: { valkey: { minReplicasToWrite: 1 } } },
+      { profile: "kubernetes", kubernetes: { runsInCluster: true, valkey: { minReplicasToWrite: 1 } } },
       `${NS}:kubernetes.valkey.minReplicasToWrite: needs kubernetes.valkey.replicas >= 1`,
     ],
     [
@@ -234,7 +234,11 @@ describe("Valkey and NATS mistakes are config problems", () => {
     ],
     [
       "a JetStream file store larger than its volume",
-      { profile: "kubernetes", nats: { enabled: true }, kubernetes: { nats: { storageSize: "1Gi" } } },
+      {
+        profile: "kubernetes",
+        nats: { enabled: true },
+        kubernetes: { runsInCluster: true, nats: { storageSize: "1Gi" } },
+      },
       `${NS}:nats.jetstream.maxFileStore: must fit on the JetStream volume (kubernetes.nats.storageSize 1Gi)`,
     ],
   ];

@@ -13,7 +13,10 @@ const NS = "stellaops-infra";
 const POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 
 function problemsOf(kubernetes: Record<string, unknown>): string[] {
-  const raw = { [`${NS}:profile`]: "kubernetes", [`${NS}:kubernetes`]: JSON.stringify(kubernetes) };
+  const raw = {
+    [`${NS}:profile`]: "kubernetes",
+    [`${NS}:kubernetes`]: JSON.stringify({ runsInCluster: true, ...kubernetes }),
+  };
   try {
     parseStackConfig(raw, "test");
   } catch (err) {
@@ -63,7 +66,11 @@ describe("kubernetes.apiServer config", () => {
     const cfg = parseStackConfig(
       {
         [`${NS}:profile`]: "kubernetes",
-        [`${NS}:kubernetes`]: JSON.stringify({ denyEgress: true, apiServer: { cidrs: ["10.96.0.1/32"] } }),
+        [`${NS}:kubernetes`]: JSON.stringify({
+          runsInCluster: true,
+          denyEgress: true,
+          apiServer: { cidrs: ["10.96.0.1/32"] },
+        }),
       },
       "test",
     );
