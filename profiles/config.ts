@@ -118,6 +118,19 @@ const kubernetesApiServerSettings = z.strictObject({
   ports: z.array(port).min(1, { error: "must list at least one TCP port, e.g. [443, 6443]" }).default([443, 6443]),
 });
 
+/** `kubernetes.dns`: where cluster DNS answers, for the egress policy (kube-system on 53 unless the cluster differs). */
+const kubernetesDnsSettings = z.strictObject({
+  /** Namespace of the cluster DNS pods: kube-system; openshift-dns on OpenShift. */
+  namespace: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: "must be a namespace name (a DNS label)" })
+    .default("kube-system"),
+  /** Ports the DNS pods listen on, after the Service's port mapping: 53; 5353 on OpenShift. */
+  ports: z.array(port).min(1, { error: "must list at least one port, e.g. [53]" }).default([53]),
+  /** DNS addresses outside any pod, e.g. NodeLocal DNSCache's link-local 169.254.20.10/32. */
+  cidrs: z.array(cidr).default([]),
+});
+
 export const kubernetesPlatformSettings = z.strictObject({
   /** Path to a kubeconfig file (or its content); the ambient kubeconfig when absent. */
   kubeconfig: z.string().min(1).optional(),
@@ -132,6 +145,8 @@ export const kubernetesPlatformSettings = z.strictObject({
   denyEgress: z.boolean().default(false),
   /** The API server's CIDRs and ports, which the CloudNativePG instance pods may reach under denyEgress. */
   apiServer: kubernetesApiServerSettings.prefault({}),
+  /** Where cluster DNS answers; the only destination outside the namespace denyEgress allows to every pod. */
+  dns: kubernetesDnsSettings.prefault({}),
   /**
    * This program runs in a pod of the target cluster (a deploy runner), so it reaches in-cluster Services by their
    * DNS names; otherwise the RustFS bucket admin needs `objectStore.adminEndpoint`.

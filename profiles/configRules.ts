@@ -10,7 +10,7 @@ export function stackRuleProblems(cfg: StackConfig, raw: Readonly<Record<string,
   return [
     ...natsProblems(cfg, raw),
     ...airgapProblems(cfg),
-    ...apiServerEgressProblems(cfg),
+    ...apiServerEgressProblems(cfg, raw),
     ...bucketAdminProblems(cfg),
     ...componentProblems(cfg),
   ];
@@ -64,8 +64,20 @@ export function natsProblems(cfg: StackConfig, raw: Readonly<Record<string, unkn
  * Under kubernetes.denyEgress, the CloudNativePG instance pods (which the kubernetes profile always runs in the
  * namespace) must still reach the Kubernetes API server, and only its addresses can say where that is.
  */
-export function apiServerEgressProblems(cfg: StackConfig): ConfigProblem[] {
-  if (cfg.profile !== "kubernetes" || !cfg.kubernetes.denyEgress) return [];
+export function apiServerEgressProblems(
+  cfg: StackConfig,
+  raw: Readonly<Record<string, unknown>> = {},
+): ConfigProblem[] {
+  if (cfg.profile !== "kubernetes") return [];
+  if (!cfg.kubernetes.denyEgress) {
+    // Egress addresses do nothing without the deny policy; given anyway, they are a mistake to point out.
+    return ["apiServer", "dns"]
+      .filter((key) => rawObject(raw["kubernetes"])[key] !== undefined)
+      .map((key) => ({
+        key: configKey(["kubernetes", key]),
+        message: "only used with kubernetes.denyEgress: true; set denyEgress: true or remove it",
+      }));
+  }
   if (cfg.kubernetes.apiServer.cidrs.length > 0) return [];
   return [
     {

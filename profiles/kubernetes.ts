@@ -25,7 +25,7 @@ export function deployKubernetes(cfg: KubernetesConfig): StackOutputs {
       apiServer: cfg.kubernetes.apiServer,
       clusterName: cfg.kubernetes.postgres.clusterName,
     });
-    denyEgressPolicy("deny-egress", platform, { dependsOn: [cnpgApiServer] });
+    denyEgressPolicy("deny-egress", platform, cfg.kubernetes.dns, { dependsOn: [cnpgApiServer] });
   }
 
   const postgresServer = new PostgresKubernetesServer("postgres", { platform, kubernetes: cfg.kubernetes.postgres });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, parseStackConfig } from "../../profiles/config";
 import { cnpgApiServerEgressSpec } from "../../profiles/kubernetes/apiServerEgress";
 import { planStack, type PlanDocument, type PlanResource } from "../harness/plan";
+import { readStackConfig } from "../harness/stackFiles";
 import { settingOverride } from "../harness/stackOverrides";
 
 /**
@@ -103,6 +104,10 @@ describe("kubernetes.apiServer config", () => {
   });
 });
 
+function readKubernetesBlock(stack: string): Record<string, unknown> {
+  return JSON.parse(readStackConfig(stack).config[`${NS}:kubernetes`]) as Record<string, unknown>;
+}
+
 function policies(plan: PlanDocument): PlanResource[] {
   return plan.resources.filter((r) => r.type === POLICY);
 }
@@ -147,9 +152,55 @@ describe("the k8s example stack under denyEgress", () => {
     expect(spec["podSelector"]).toEqual({ matchLabels: { "cnpg.io/cluster": "pg-main" } });
   });
 
-  it("creates no NetworkPolicy at all without denyEgress, even with API server CIDRs set", async () => {
-    const plan = await planStack("k8s", { overrides: settingOverride("k8s", "kubernetes.denyEgress", false) });
+  it("creates no NetworkPolicy at all without denyEgress", async () => {
+    const { apiServer: _unused, ...withoutEgress } = readKubernetesBlock("k8s");
+    const plan = await planStack("k8s", {
+      overrides: { [`${NS}:kubernetes`]: { ...withoutEgress, denyEgress: false } },
+    });
     expect(policies(plan)).toEqual([]);
     expect(plan.resources.length).toBeGreaterThan(0);
+  });
+
+  it("lets every pod reach cluster DNS where the cluster runs it (OpenShift, NodeLocal DNSCache)", async () => {
+    const dns = { namespace: "openshift-dns", ports: [5353], cidrs: ["169.254.20.10/32"] };
+    const plan = await planStack("k8s", { overrides: settingOverride("k8s", "kubernetes.dns", dns) });
+    const spec = policyNamed(plan, "deny-egress").inputs["spec"] as Record<string, unknown>;
+    const dnsPorts = [
+      { protocol: "UDP", port: 5353 },
+      { protocol: "TCP", port: 5353 },
+    ];
+    expect(spec["egress"]).toEqual([
+      { to: [{ podSelector: {} }] },
+      {
+        to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "openshift-dns" } } }],
+        ports: dnsPorts,
+      },
+      { to: [{ ipBlock: { cidr: "169.254.20.10/32" } }], ports: dnsPorts },
+    ]);
+  });
+});
+
+describe("egress settings without denyEgress", () => {
+  it("are reported, not silently ignored", () => {
+    expect(problemsOf({ apiServer: { cidrs: ["10.96.0.1/32"] }, dns: { ports: [5353] } })).toEqual([
+      `${NS}:kubernetes.apiServer: only used with kubernetes.denyEgress: true; set denyEgress: true or remove it`,
+      `${NS}:kubernetes.dns: only used with kubernetes.denyEgress: true; set denyEgress: true or remove it`,
+    ]);
+  });
+
+  it("default DNS to kube-system on port 53", () => {
+    const cfg = parseStackConfig(
+      {
+        [`${NS}:profile`]: "kubernetes",
+        [`${NS}:kubernetes`]: JSON.stringify({
+          runsInCluster: true,
+          denyEgress: true,
+          apiServer: { cidrs: ["10.96.0.1/32"] },
+        }),
+      },
+      "test",
+    );
+    if (cfg.profile !== "kubernetes") throw new Error("unreachable");
+    expect(cfg.kubernetes.dns).toEqual({ namespace: "kube-system", ports: [53], cidrs: [] });
   });
 });
