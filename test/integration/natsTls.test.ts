@@ -4,7 +4,7 @@ import { createConnection } from "node:net";
 import { join } from "node:path";
 import { StringCodec, type NatsConnection } from "nats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { NatsTlsFiles } from "../../components/nats/config";
+import { TLS_HANDSHAKE_TIMEOUT_SECONDS, type NatsTlsFiles } from "../../components/nats/config";
 import { DOCKER_TLS_FILES, TLS_DIR, dockerHealthcheckTest } from "../../components/nats/docker";
 import { natsSettings } from "../../components/nats/settings";
 import { findBinary, serverBinaryOrSkip, tempDir } from "../support/servers";
@@ -76,6 +76,13 @@ describe.skipIf(!bin || !openssl)("NATS on a real server: client TLS", () => {
   it("passes the server's own configuration test with the tls block", () => {
     expect(readFileSync(server.confPath, "utf8")).toContain(`cert_file: "${join(certs.path, "tls.crt")}"`);
     expect(configTest(bin!, server.confPath)).toMatch(/configuration file .* is valid/);
+  });
+
+  it("runs with TLS required and the handshake timeout from the block (not the server's 2 s default)", async () => {
+    const varz = JSON.parse((await server.monitor("/varz")).body) as Record<string, unknown>;
+    expect(varz["tls_required"]).toBe(true);
+    expect(varz["tls_verify"] ?? false).toBe(false); // omitted when false
+    expect(varz["tls_timeout"]).toBe(TLS_HANDSHAKE_TIMEOUT_SECONDS);
   });
 
   it("lets a client that trusts the CA connect over TLS, authenticate and exchange messages", async () => {
