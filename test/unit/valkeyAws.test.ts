@@ -99,7 +99,7 @@ describe("ValkeyElastiCache", () => {
     });
     expect(findResource(RG, "valkey-cache").inputs["engineVersion"]).toBe("7.2");
     expect(() => build({}, { engineVersion: "9.0" })).toThrow(/allowed: 7.2, 8.0, 8.1/);
-    expect(() => build({}, { nodes: 1 })).toThrow(/automaticFailover needs at least 2 nodes/);
+    expect(() => build({}, { nodes: 1 })).toThrow(/aws\.valkey\.automaticFailover: needs at least 2 nodes/);
   });
 
   it("opens 6379 only to the allowed security groups and CIDRs", async () => {
