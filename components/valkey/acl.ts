@@ -130,18 +130,19 @@ function patterns(values: readonly string[]): string[] {
   return values.includes("*") ? ["*"] : [...new Set(values)];
 }
 
-/**
- * The ACL users a platform's server holds besides the application users, in the order it lists them: its admin user
- * (valkey.adminUser) and the fixed users it needs. Every server has the built-in default user, disabled; Docker adds
- * the PING-only healthcheck user its container healthcheck logs in with; Kubernetes with replicas adds the user the
- * replicas replicate with. An existing server (external) holds the operator's users, none of them this program's.
- */
+/** The kind of server the users are for; Kubernetes adds a user only when it runs replicas. */
 export type ValkeyServerKind =
   | { readonly platform: "docker" }
   | { readonly platform: "kubernetes"; readonly replicas: number }
   | { readonly platform: "aws" }
   | { readonly platform: "external" };
 
+/**
+ * The ACL users a platform's server holds besides the application users, in the order it lists them: its admin user
+ * (valkey.adminUser) and the fixed users it needs. Every server has the built-in default user, disabled; Docker adds
+ * the PING-only healthcheck user its container healthcheck logs in with; Kubernetes with replicas adds the user the
+ * replicas replicate with. An existing server (external) holds the operator's users, none of them this program's.
+ */
 export function serverAclUsers(server: ValkeyServerKind, adminUser: string): AclUser[] {
   const admin = adminAclUser(adminUser);
   switch (server.platform) {
