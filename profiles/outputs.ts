@@ -46,6 +46,8 @@ export interface NatsConnection {
   inboxPrefix?: pulumi.Input<string>;
   /** nats://user:password@host:port, for clients configured by URL alone. */
   urlWithCredentials?: pulumi.Input<string>;
+  /** Whether the server requires TLS; the URLs keep the nats:// form (see docs/nats.md). */
+  tls: pulumi.Input<boolean>;
 }
 
 export interface ServiceConnections {

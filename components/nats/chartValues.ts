@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { ADMIN_USER, natsAuthConfig } from "./config";
+import { ADMIN_USER, natsAuthConfig, natsTlsConfig, type NatsTlsFiles } from "./config";
 import type { NatsAppUserSpec } from "./permissions";
 import type { NatsKubernetesSettings, NatsSettings } from "./settings";
 import { confEnv, confString, toChartMerge, type ChartValue } from "./syntax";
@@ -23,6 +23,32 @@ export const ROUTE_PASSWORD_ENV = "NATS_ROUTE_PASSWORD";
 export const ROUTE_PASSWORD_BCRYPT_ENV = "NATS_ROUTE_PASSWORD_BCRYPT";
 export const ROUTE_PASSWORD_KEY = "route.password";
 export const ROUTE_BCRYPT_KEY = "route.bcrypt";
+/** Where the chart mounts config.nats.tls.secretName (the chart's own default directory, set explicitly). */
+export const CHART_TLS_DIR = "/etc/nats-certs/nats";
+/** Keys of the TLS Secret: a kubernetes.io/tls Secret's, plus ca.crt as cert-manager writes it. */
+export const TLS_SECRET_KEYS = { cert: "tls.crt", key: "tls.key", ca: "ca.crt" } as const;
+
+export const CHART_TLS_FILES: NatsTlsFiles = {
+  certFile: `${CHART_TLS_DIR}/${TLS_SECRET_KEYS.cert}`,
+  keyFile: `${CHART_TLS_DIR}/${TLS_SECRET_KEYS.key}`,
+  caFile: `${CHART_TLS_DIR}/${TLS_SECRET_KEYS.ca}`,
+};
+
+/**
+ * The chart's `config.nats.tls`: it mounts the Secret at `dir` and writes cert_file/key_file from `cert`/`key`;
+ * `merge` adds the rest of the same `tls` block the Docker file has (ca_file, verify: false, timeout). The chart
+ * then marks the Services' client port `appProtocol: tls`. Monitoring (the probes) stays plain HTTP.
+ */
+export function chartClientTls(secretName: string): Record<string, unknown> {
+  return {
+    enabled: true,
+    secretName,
+    dir: CHART_TLS_DIR,
+    cert: TLS_SECRET_KEYS.cert,
+    key: TLS_SECRET_KEYS.key,
+    merge: toChartMerge(natsTlsConfig(CHART_TLS_FILES)),
+  };
+}
 
 export function routeUrlEnv(index: number): string {
   return `NATS_ROUTE_URL_${index}`;
@@ -156,7 +182,10 @@ export function natsChartValues(input: NatsChartValuesInput): Record<string, unk
         },
         memoryStore: { enabled: true, maxSize: settings.jetstream.maxMemoryStore },
       },
-      nats: { port: NATS_CLIENT_PORT },
+      nats: {
+        port: NATS_CLIENT_PORT,
+        ...(kubernetes.tlsSecretName !== undefined ? { tls: chartClientTls(kubernetes.tlsSecretName) } : {}),
+      },
       // The chart's startup, readiness and liveness probes call /healthz on this port; the Service does not expose it.
       monitor: { enabled: true, port: settings.monitorPort },
       merge: toChartMerge(auth),

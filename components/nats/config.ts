@@ -36,10 +36,43 @@ export interface NatsAuthInput {
   readonly systemUsers: readonly NatsUserEntry[];
 }
 
+/** The server's certificate, key and CA as paths inside the container or pod (or on the test machine). */
+export interface NatsTlsFiles {
+  readonly certFile: string;
+  readonly keyFile: string;
+  readonly caFile: string;
+}
+
+/**
+ * Seconds a client has to finish the TLS handshake. nats-server's default (2 s) is easily missed when every
+ * StellaOps service reconnects at once after a restart on a busy host; a failed handshake only means a retry.
+ */
+export const TLS_HANDSHAKE_TIMEOUT_SECONDS = 5;
+
+/**
+ * The client listener's `tls` block: server certificate and key, the CA, and no client certificates required
+ * (`verify: false`: clients authenticate with user and password). With this block nats-server refuses clients
+ * that do not upgrade to TLS. The same block goes into the Docker file and the chart's `config.nats.tls.merge`.
+ */
+export function natsTlsConfig(files: NatsTlsFiles): ConfObject {
+  for (const [key, path] of Object.entries(files)) {
+    if (!path.startsWith("/")) throw new Error(`TLS ${key} "${path}" must be an absolute path`);
+  }
+  return {
+    cert_file: files.certFile,
+    key_file: files.keyFile,
+    ca_file: files.caFile,
+    verify: false,
+    timeout: TLS_HANDSHAKE_TIMEOUT_SECONDS,
+  };
+}
+
 export interface NatsServerConfInput extends NatsAuthInput {
   readonly serverName?: string;
   /** Client listener: host inside the container/pod (0.0.0.0) or loopback in tests. */
   readonly listen: { readonly host: string; readonly port: number };
+  /** TLS on the client listener; absent: plaintext. The monitoring endpoint stays plain HTTP either way. */
+  readonly tls?: NatsTlsFiles;
   /** HTTP monitoring (/healthz, /varz); absent: no monitoring endpoint at all. */
   readonly monitor?: { readonly host: string; readonly port: number };
   readonly jetstream: {
@@ -101,6 +134,7 @@ export function natsServerConfig(input: NatsServerConfInput): ConfObject {
   const config: Record<string, ConfValue> = {};
   if (input.serverName !== undefined) config.server_name = input.serverName;
   config.listen = hostPort(input.listen.host, input.listen.port);
+  if (input.tls) config.tls = natsTlsConfig(input.tls);
   if (input.monitor) config.http = hostPort(input.monitor.host, input.monitor.port);
   config.jetstream = {
     store_dir: input.jetstream.storeDir,

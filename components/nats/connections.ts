@@ -13,6 +13,11 @@ export interface NatsServiceConnection {
   readonly inboxPrefix: pulumi.Output<string>;
   /** nats://user:password@host:port, for clients configured by URL alone. Secret. */
   readonly urlWithCredentials: pulumi.Output<string>;
+  /**
+   * Whether the server requires TLS on the client port. The URLs keep the nats:// form (clients upgrade when the
+   * server requires it); a client should then insist on TLS (NATS.Net: `TlsOpts.Mode = TlsMode.Require`).
+   */
+  readonly tls: pulumi.Output<boolean>;
 }
 
 /** `nats://host:port`; the host must be a plain host name or IPv4 address. */
@@ -33,6 +38,7 @@ function connection(
   user: string,
   password: pulumi.Input<string>,
   inboxPrefix: string,
+  tls: pulumi.Input<boolean>,
 ): NatsServiceConnection {
   const secretPassword = pulumi.secret(pulumi.output(password));
   return {
@@ -43,12 +49,13 @@ function connection(
     urlWithCredentials: pulumi.secret(
       pulumi.all([url, secretPassword]).apply(([u, p]) => natsUrlWithCredentials(u, user, p)),
     ),
+    tls: pulumi.output(tls),
   };
 }
 
 /**
  * One connection per service with a NATS user: the shared user in shared mode, its own in per-service mode.
- * Built from the server's contract only (its endpoint), whatever the platform.
+ * Built from the server's contract only (its endpoint and TLS flag), whatever the platform.
  */
 export function natsServiceConnections(
   server: ServerContract,
@@ -58,7 +65,10 @@ export function natsServiceConnections(
   return Object.fromEntries(
     appUsers.serviceIds.map((serviceId) => {
       const credential = appUsers.credentialFor(serviceId);
-      return [serviceId, connection(url, credential.spec.name, credential.password, credential.spec.inboxPrefix)];
+      return [
+        serviceId,
+        connection(url, credential.spec.name, credential.password, credential.spec.inboxPrefix, server.tls),
+      ];
     }),
   );
 }
@@ -69,6 +79,8 @@ export interface NatsExternalServer {
   /** From `pulumi config set --secret`; wrapped as a secret again here whatever arrives. */
   readonly password: pulumi.Input<string>;
   readonly inboxPrefix: string;
+  /** Whether the server requires TLS (external.nats.tls); absent: false. */
+  readonly tls?: boolean;
 }
 
 /**
@@ -82,7 +94,7 @@ export function natsExternalConnections(
   return Object.fromEntries(
     natsServices(enabledOptionalServices).map((service) => [
       service.id,
-      connection(server.url, server.user, server.password, server.inboxPrefix),
+      connection(server.url, server.user, server.password, server.inboxPrefix, server.tls ?? false),
     ]),
   );
 }

@@ -4,7 +4,7 @@ import { statefulResourceOptions, type AdminCredentials, type ServerContract, ty
 import { dockerImage } from "../docker/image";
 import type { DockerPlatform } from "../platform";
 import type { NatsAppUsers } from "./appUsers";
-import { ADMIN_USER, renderNatsServerConf } from "./config";
+import { ADMIN_USER, renderNatsServerConf, type NatsTlsFiles } from "./config";
 import { generatedPassword } from "./passwords";
 import type { NatsDockerSettings, NatsSettings } from "./settings";
 
@@ -13,11 +13,21 @@ export const NATS_CLIENT_PORT = 4222;
 /** The path the official image's default command reads; the upload replaces the image's sample file. */
 export const CONF_PATH = "/etc/nats/nats-server.conf";
 export const STORE_DIR = "/data";
+/** Where docker.nats.tls.hostDir is mounted read-only (the same place as Valkey's). */
+export const TLS_DIR = "/tls";
+
+/** The files the operator's directory must hold, as nats-server sees them inside the container. */
+export const DOCKER_TLS_FILES: NatsTlsFiles = {
+  certFile: `${TLS_DIR}/tls.crt`,
+  keyFile: `${TLS_DIR}/tls.key`,
+  caFile: `${TLS_DIR}/ca.crt`,
+};
 
 /**
  * The container healthcheck: GET /healthz on the loopback monitoring endpoint, which answers 200 only once the
  * server accepts clients and JetStream is up. Uses busybox wget from the `-alpine` image: the scratch tags of
- * the official image hold nothing but nats-server, so they cannot run any probe.
+ * the official image hold nothing but nats-server, so they cannot run any probe. The monitoring endpoint is plain
+ * HTTP whether or not the client port uses TLS, so the probe is the same with TLS on.
  */
 export function dockerHealthcheckTest(monitorPort: number): string[] {
   return ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${monitorPort}/healthz`];
@@ -48,6 +58,7 @@ export class NatsDocker extends pulumi.ComponentResource implements ServerContra
     const provider = platform.provider;
     const containerName = `${platform.namePrefix}-nats`;
     const publishMonitor = args.docker.monitorHostPort !== undefined;
+    const tls = args.docker.tls;
 
     const adminPassword = generatedPassword(`${name}-admin-password`, this);
     const appUsers = args.appUsers.users;
@@ -58,6 +69,7 @@ export class NatsDocker extends pulumi.ComponentResource implements ServerContra
           serverName: containerName,
           // Inside the container's own network namespace; what is reachable from outside is decided by `ports`.
           listen: { host: "0.0.0.0", port: NATS_CLIENT_PORT },
+          ...(tls ? { tls: DOCKER_TLS_FILES } : {}),
           // Loopback inside the container (the healthcheck's view) unless the operator asked to publish it.
           monitor: { host: publishMonitor ? "0.0.0.0" : "127.0.0.1", port: settings.monitorPort },
           jetstream: {
@@ -103,7 +115,11 @@ export class NatsDocker extends pulumi.ComponentResource implements ServerContra
         restart: "unless-stopped",
         networksAdvanced: [{ name: platform.network.name, aliases: ["nats"] }],
         ports,
-        volumes: [{ volumeName: this.volume.name, containerPath: STORE_DIR }],
+        volumes: [
+          { volumeName: this.volume.name, containerPath: STORE_DIR },
+          // The operator's certificate and key, read in place: the key never enters Pulumi state.
+          ...(tls ? [{ hostPath: tls.hostDir, containerPath: TLS_DIR, readOnly: true }] : []),
+        ],
         uploads: [{ file: CONF_PATH, content: this.natsConf, permissions: "0644" }],
         healthcheck: {
           tests: dockerHealthcheckTest(settings.monitorPort),
@@ -126,7 +142,7 @@ export class NatsDocker extends pulumi.ComponentResource implements ServerContra
     this.endpoint = { host: this.container.name, port: pulumi.output(NATS_CLIENT_PORT) };
     this.adminEndpoint = { host: pulumi.output(platform.adminAddress), port: pulumi.output(args.docker.hostPort) };
     this.admin = { username: pulumi.output(ADMIN_USER), password: adminPassword.password };
-    this.tls = pulumi.output(false);
+    this.tls = pulumi.output(tls !== undefined);
     this.readyResources = [this.container];
     this.registerOutputs({
       endpoint: this.endpoint,

@@ -121,7 +121,7 @@ export class NatsKubernetes extends pulumi.ComponentResource implements ServerCo
     this.endpoint = { host: pulumi.output(host), port: pulumi.output(NATS_CLIENT_PORT) };
     this.adminEndpoint = this.endpoint;
     this.admin = { username: pulumi.output(ADMIN_USER), password: adminPassword.password };
-    this.tls = pulumi.output(false);
+    this.tls = pulumi.output(kubernetes.tlsSecretName !== undefined);
     this.readyResources = [this.release];
     this.registerOutputs({ endpoint: this.endpoint, adminUsername: this.admin.username, tls: this.tls });
   }

@@ -74,6 +74,21 @@ export const natsDockerSettings = z.strictObject({
   hostPort: port.default(4222),
   /** Publish the monitoring endpoint on docker.bindAddress at this port; unpublished (loopback only) when absent. */
   monitorHostPort: port.optional(),
+  /**
+   * TLS from a directory on the Docker host holding tls.crt, tls.key and ca.crt, mounted read-only at /tls (the
+   * same shape as docker.valkey.tls). The key never passes through Pulumi state. When set, the client port
+   * accepts TLS clients only; the monitoring endpoint stays plain HTTP.
+   */
+  tls: z
+    .strictObject({
+      hostDir: z
+        .string({ error: "must be an absolute path on the Docker host, such as /etc/nats-tls" })
+        .regex(/^\//, { error: "must be an absolute path on the Docker host, such as /etc/nats-tls" })
+        .refine((dir) => !dir.split("/").includes(".."), {
+          error: "must not contain '..' segments: give the directory's absolute path, such as /etc/nats-tls",
+        }),
+    })
+    .optional(),
 });
 export type NatsDockerSettings = z.infer<typeof natsDockerSettings>;
 
@@ -118,12 +133,27 @@ export const natsKubernetesSettings = z.strictObject({
   storageSize: storageQuantity.default("10Gi"),
   /** Storage class of the JetStream volumes; kubernetes.storageClass (or the cluster default) when absent. */
   storageClass: z.string().min(1).optional(),
+  /**
+   * Existing Secret in the namespace with tls.crt, tls.key and ca.crt (a cert-manager Certificate's Secret has
+   * them): turns client TLS on through the chart's config.nats.tls. Same key name as kubernetes.valkey.tlsSecretName.
+   */
+  tlsSecretName: z
+    .string({ error: "must be the name of a Secret in the namespace, such as nats-tls" })
+    .regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, {
+      error: "must be the name of a Secret in the namespace (lowercase letters, digits, '-', '.'), such as nats-tls",
+    })
+    .optional(),
 });
 export type NatsKubernetesSettings = z.infer<typeof natsKubernetesSettings>;
 
 /** `stellaops-infra:external.nats`: an existing NATS server the operator runs. */
 export const natsExternalSettings = z.strictObject({
   url: z.string().regex(/^nats:\/\/[^\s/]+:\d+$/, { error: "must be a URL such as nats://nats.internal:4222" }),
+  /**
+   * Whether the existing server requires TLS on its client port (as external.valkey.tls). Only reported in the
+   * outputs: the URL keeps the nats:// form, and the services must trust the server's CA.
+   */
+  tls: z.boolean({ error: "must be true or false" }).default(false),
   /** The user every StellaOps service connects as. */
   user: z
     .string()

@@ -4,7 +4,7 @@ import { request } from "node:http";
 import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { connect, type ConnectionOptions, type NatsConnection } from "nats";
-import { ADMIN_USER, renderNatsServerConf, type NatsUserEntry } from "../../components/nats/config";
+import { ADMIN_USER, renderNatsServerConf, type NatsTlsFiles, type NatsUserEntry } from "../../components/nats/config";
 import { natsAppUserSpecs } from "../../components/nats/permissions";
 import type { NatsSettings } from "../../components/nats/settings";
 import { freePort, tempDir, waitUntil } from "../support/servers";
@@ -150,15 +150,18 @@ export async function startNatsServer(binary: string, spec: NatsServerSpec): Pro
 /**
  * The configuration the Docker server uploads, rendered by the same function with the same users, except that it
  * listens on loopback test ports and the hashes are the known-answer fixtures instead of generated ones.
+ * `tls`: the certificate files (in the Docker server they are under /tls; here in a temporary directory).
  */
 export function dockerStyleConf(
   settings: NatsSettings,
   extraAppUsers: readonly NatsUserEntry[] = [],
+  tls?: NatsTlsFiles,
 ): (ports: NatsPorts, storeDir: string) => string {
   return (ports, storeDir) =>
     renderNatsServerConf({
       serverName: "stellaops-test-nats",
       listen: { host: "127.0.0.1", port: ports.client },
+      ...(tls ? { tls } : {}),
       monitor: { host: "127.0.0.1", port: ports.monitor },
       jetstream: {
         storeDir,

@@ -58,6 +58,7 @@ describe("NATS settings", () => {
       user: "stellaops",
       password: "p",
       inboxPrefix: "_INBOX",
+      tls: false,
     });
     expect(firstError(natsExternalSettings.safeParse({ url: "http://x", password: "p" }))).toMatch(
       /nats:\/\/nats.internal:4222/,
