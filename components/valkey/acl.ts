@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { activeServices, VALKEY_ONLY_CONSUMERS } from "../catalog";
+import { throwOnProblems, type ValkeyProblem } from "./problems";
 import type { ValkeySettings } from "./settings";
 
 /**
@@ -129,26 +130,85 @@ function patterns(values: readonly string[]): string[] {
   return values.includes("*") ? ["*"] : [...new Set(values)];
 }
 
-/** The application users: one shared user, or one per service limited to its own keys and channels. */
-export function appAclUsers(settings: AppAclSettings, enabledOptional: readonly string[] = []): AclUser[] {
-  const consumers = valkeyConsumers(enabledOptional);
-  const extras = {
-    extraKeyPatterns: settings.extraKeyPatterns,
-    extraReadKeyPatterns: settings.extraReadKeyPatterns,
-    extraChannelPatterns: settings.extraChannelPatterns,
-  };
-  for (const [key, byService] of Object.entries(extras)) {
-    const ids = Object.keys(byService);
-    if (ids.length > 0 && settings.aclMode !== "per-service") {
-      throw new Error(`valkey.${key} applies only with valkey.aclMode "per-service" (the shared user has every key)`);
+/** The kind of server the users are for; Kubernetes adds a user only when it runs replicas. */
+export type ValkeyServerKind =
+  | { readonly platform: "docker" }
+  | { readonly platform: "kubernetes"; readonly replicas: number }
+  | { readonly platform: "aws" }
+  | { readonly platform: "external" };
+
+/**
+ * The ACL users a platform's server holds besides the application users, in the order it lists them: its admin user
+ * (valkey.adminUser) and the fixed users it needs. Every server has the built-in default user, disabled; Docker adds
+ * the PING-only healthcheck user its container healthcheck logs in with; Kubernetes with replicas adds the user the
+ * replicas replicate with. An existing server (external) holds the operator's users, none of them this program's.
+ */
+export function serverAclUsers(server: ValkeyServerKind, adminUser: string): AclUser[] {
+  const admin = adminAclUser(adminUser);
+  switch (server.platform) {
+    case "docker":
+      return [DISABLED_DEFAULT_USER, admin, HEALTHCHECK_ACL_USER];
+    case "kubernetes":
+      return [DISABLED_DEFAULT_USER, admin, ...(server.replicas > 0 ? [REPLICATION_ACL_USER] : [])];
+    case "aws":
+      return [DISABLED_DEFAULT_USER, admin];
+    case "external":
+      return [];
+  }
+}
+
+const EXTRA_PATTERN_KEYS = ["extraKeyPatterns", "extraReadKeyPatterns", "extraChannelPatterns"] as const;
+
+/** Per-service extras the ACL model cannot apply: any in shared mode, and extras for services not enabled. */
+export function appAclUserProblems(settings: AppAclSettings, enabledOptional: readonly string[] = []): ValkeyProblem[] {
+  const consumerIds = valkeyConsumers(enabledOptional).map((c) => c.id);
+  const problems: ValkeyProblem[] = [];
+  for (const key of EXTRA_PATTERN_KEYS) {
+    const ids = Object.keys(settings[key]);
+    if (ids.length === 0) continue;
+    if (settings.aclMode !== "per-service") {
+      problems.push({
+        path: ["valkey", key],
+        message: 'applies only with valkey.aclMode "per-service" (the shared user has every key)',
+      });
+      continue;
     }
-    const inactive = ids.filter((id) => !consumers.some((c) => c.id === id));
+    const inactive = ids.filter((id) => !consumerIds.includes(id));
     if (inactive.length > 0) {
-      throw new Error(
-        `valkey.${key} names service(s) not enabled in this deployment: ${inactive.join(", ")}; enabled: ${consumers.map((c) => c.id).join(", ")}`,
-      );
+      problems.push({
+        path: ["valkey", key],
+        message: `names service(s) not enabled in this deployment: ${inactive.join(", ")}; enabled: ${consumerIds.join(", ")}`,
+      });
     }
   }
+  return problems;
+}
+
+/**
+ * An operator-managed application user (external.valkey.appPassword) is one user with one password: it cannot stand
+ * for the per-service users, whose passwords this program generates.
+ */
+export function operatorManagedUserProblems(
+  settings: Pick<ValkeySettings, "aclMode">,
+  operatorManaged: boolean,
+): ValkeyProblem[] {
+  if (!operatorManaged || settings.aclMode === "shared") return [];
+  return [
+    {
+      path: ["external", "valkey", "appPassword"],
+      message:
+        'an operator-managed application user works with valkey.aclMode "shared" only; remove it to let this program generate per-service users, or set valkey.aclMode "shared"',
+    },
+  ];
+}
+
+/**
+ * The application users: one shared user, or one per service limited to its own keys and channels.
+ * Throws ValkeyConfigError listing every appAclUserProblems.
+ */
+export function appAclUsers(settings: AppAclSettings, enabledOptional: readonly string[] = []): AclUser[] {
+  throwOnProblems(appAclUserProblems(settings, enabledOptional));
+  const consumers = valkeyConsumers(enabledOptional);
   if (settings.aclMode === "shared") {
     return [
       {
@@ -175,15 +235,65 @@ export function appAclUsers(settings: AppAclSettings, enabledOptional: readonly 
   }));
 }
 
-/** Fails on two users with one name (e.g. an appUser equal to the admin user). */
-export function assertDistinctUsers(users: readonly AclUser[]): void {
-  const seen = new Set<string>();
-  for (const u of users) {
-    if (seen.has(u.name)) {
-      throw new Error(`two Valkey ACL users are named "${u.name}": valkey.appUser and valkey.adminUser must differ`);
-    }
-    seen.add(u.name);
+/** The fixed users, as an operator would recognise them in a message. */
+type FixedRole = Exclude<AclRole, "admin" | "app">;
+const FIXED_USER_DESCRIPTIONS: Readonly<Record<FixedRole, string>> = {
+  default: "Valkey's built-in default user (always disabled)",
+  healthcheck: "the Docker healthcheck user",
+  replication: "the user the Kubernetes replicas replicate with",
+};
+
+/** The service of a per-service application user (`<appUser>-<service>`); undefined for the shared user. */
+function perServiceOf(user: AclUser): string | undefined {
+  const [service] = user.services;
+  return user.role === "app" && user.services.length === 1 && user.name.endsWith(`-${service}`) ? service : undefined;
+}
+
+/** Where a user's name comes from: its config key, or how the per-service name is made. */
+function nameSource(user: AclUser): string {
+  if (user.role === "admin") return "valkey.adminUser";
+  const service = perServiceOf(user);
+  if (service === undefined) return "valkey.appUser";
+  const prefix = user.name.slice(0, -(service.length + 1));
+  return `${service}'s per-service user (valkey.appUser "${prefix}" + "-${service}")`;
+}
+
+/** Why two or more users share a name, said against the key that chose it. */
+function clashProblem(name: string, users: readonly AclUser[]): ValkeyProblem {
+  const chosen = users.filter((u) => u.role === "admin" || u.role === "app");
+  const fixed = users.map((u) => u.role).find((role): role is FixedRole => role !== "admin" && role !== "app");
+  const keyOf = (u: AclUser | undefined): string[] =>
+    u === undefined ? ["valkey"] : u.role === "admin" ? ["valkey", "adminUser"] : ["valkey", "appUser"];
+  if (fixed !== undefined && chosen.length > 0) {
+    const own = chosen[0];
+    const subject =
+      own.role === "app" && perServiceOf(own) !== undefined ? `"${name}" (${nameSource(own)})` : `"${name}"`;
+    return {
+      path: keyOf(own),
+      message: `${subject} is the name of ${FIXED_USER_DESCRIPTIONS[fixed]}; choose another`,
+    };
   }
+  const admin = chosen.find((u) => u.role === "admin");
+  const app = chosen.find((u) => u.role === "app");
+  if (admin !== undefined && app !== undefined) {
+    return {
+      path: ["valkey", "appUser"],
+      message: `two Valkey ACL users are named "${name}": ${nameSource(app)} and valkey.adminUser must differ`,
+    };
+  }
+  return { path: keyOf(app ?? chosen[0]), message: `two Valkey ACL users are named "${name}"` };
+}
+
+/** One problem per name that two users share (an appUser equal to the admin user, or to a fixed user). */
+export function duplicateUserProblems(users: readonly AclUser[]): ValkeyProblem[] {
+  const byName = new Map<string, AclUser[]>();
+  for (const u of users) byName.set(u.name, [...(byName.get(u.name) ?? []), u]);
+  return [...byName.entries()].filter(([, same]) => same.length > 1).map(([name, same]) => clashProblem(name, same));
+}
+
+/** Fails, naming the clash, on two users with one name. */
+export function assertDistinctUsers(users: readonly AclUser[]): void {
+  throwOnProblems(duplicateUserProblems(users));
 }
 
 /** Key, channel and command rules of a user (no on/off, no password). */

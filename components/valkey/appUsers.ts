@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { appAclUsers, type AclUser } from "./acl";
+import { appAclUserProblems, appAclUsers, operatorManagedUserProblems, type AclUser } from "./acl";
 import { generatedPassword, givenPassword, type ValkeyPassword } from "./passwords";
+import { throwOnProblems } from "./problems";
 import type { ValkeySettings } from "./settings";
 
 export interface ValkeyAppUsersArgs {
@@ -30,13 +31,13 @@ export class ValkeyAppUsers extends pulumi.ComponentResource {
 
   constructor(name: string, args: ValkeyAppUsersArgs, opts?: pulumi.ComponentResourceOptions) {
     super("stellaops:valkey:AppUsers", name, {}, opts);
-    const acl = appAclUsers(args.settings, args.enabledOptionalServices ?? []);
+    const optional = args.enabledOptionalServices ?? [];
     this.operatorManaged = args.operatorManagedPassword !== undefined;
-    if (this.operatorManaged && args.settings.aclMode !== "shared") {
-      throw new Error(
-        'external.valkey.appPassword (an operator-managed user) works with valkey.aclMode "shared" only; remove it to let this program generate per-service users',
-      );
-    }
+    throwOnProblems([
+      ...appAclUserProblems(args.settings, optional),
+      ...operatorManagedUserProblems(args.settings, this.operatorManaged),
+    ]);
+    const acl = appAclUsers(args.settings, optional);
     this.users = acl.map((user) => ({
       user,
       ...(args.operatorManagedPassword !== undefined

@@ -2,10 +2,11 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { statefulResourceOptions, type AdminCredentials, type ServerContract, type ServerEndpoint } from "../contract";
 import type { AwsPlatform } from "../platform";
-import { adminAclUser, assertDistinctUsers, DISABLED_DEFAULT_USER, elastiCacheAccessString, type AclUser } from "./acl";
+import { assertDistinctUsers, elastiCacheAccessString, serverAclUsers } from "./acl";
 import type { ValkeyAppUsers } from "./appUsers";
-import { elastiCacheId, elastiCacheParameters, parameterGroupFamily, validateReplication } from "./elasticache";
+import { elastiCacheId, elastiCacheParameters, elastiCacheProblems, parameterGroupFamily } from "./elasticache";
 import { generatedPassword } from "./passwords";
+import { throwOnProblems } from "./problems";
 import type { ValkeyAwsSettings, ValkeySettings } from "./settings";
 
 export const ELASTICACHE_PORT = 6379;
@@ -42,7 +43,7 @@ export class ValkeyElastiCache extends pulumi.ComponentResource implements Serve
     // Tags come from the provider's defaultTags: a tag edit then never shows up as a change to the cache itself.
     const { platform, settings } = args;
     const cfg = args.aws;
-    validateReplication(cfg);
+    throwOnProblems(elastiCacheProblems(cfg));
     const family = parameterGroupFamily(cfg.engineVersion);
     if (platform.allowedSecurityGroupIds.length === 0 && platform.allowedCidrs.length === 0) {
       throw new Error(
@@ -100,15 +101,18 @@ export class ValkeyElastiCache extends pulumi.ComponentResource implements Serve
     );
 
     // RBAC: the required `default` user exists (under its own id) and is off; passwords named by role.
-    const adminUser = adminAclUser(settings.adminUser);
-    const adminPassword = generatedPassword(`${name}-admin-password`, this).password;
-    const rbacUsers: { user: AclUser; password: pulumi.Output<string> }[] = [
-      // ElastiCache's Valkey user groups take password users only, so even the disabled default user has one.
-      { user: DISABLED_DEFAULT_USER, password: generatedPassword(`${name}-default-password`, this).password },
-      { user: adminUser, password: adminPassword },
+    // ElastiCache's Valkey user groups take password users only, so even the disabled default user has one.
+    const serverUsers = serverAclUsers({ platform: "aws" }, settings.adminUser);
+    assertDistinctUsers([...serverUsers, ...args.appUsers.users.map((u) => u.user)]);
+    const rbacUsers = [
+      ...serverUsers.map((user) => ({
+        user,
+        password: generatedPassword(`${name}-${user.role}-password`, this).password,
+      })),
       ...args.appUsers.users.map((u) => ({ user: u.user, password: u.password })),
     ];
-    assertDistinctUsers(rbacUsers.map((u) => u.user));
+    const adminPassword = rbacUsers.find((u) => u.user.role === "admin")?.password;
+    if (adminPassword === undefined) throw new Error("the ElastiCache Valkey server has no admin user");
     const users = rbacUsers.map(
       ({ user, password }) =>
         new aws.elasticache.User(
@@ -169,7 +173,7 @@ export class ValkeyElastiCache extends pulumi.ComponentResource implements Serve
     };
     this.endpoint = endpoint;
     this.adminEndpoint = endpoint;
-    this.admin = { username: pulumi.output(adminUser.name), password: adminPassword };
+    this.admin = { username: pulumi.output(settings.adminUser), password: adminPassword };
     this.tls = pulumi.output(true);
     this.readyResources = [this.replicationGroup];
     this.registerOutputs({ endpoint, adminUsername: this.admin.username, tls: this.tls });

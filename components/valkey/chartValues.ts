@@ -1,5 +1,6 @@
 import { chartPermissions, type AclUser } from "./acl";
 import { renderChartValkeyConf } from "./conf";
+import { throwOnProblems, type ValkeyProblem } from "./problems";
 import type { ValkeyKubernetesSettings, ValkeySettings } from "./settings";
 
 /**
@@ -15,16 +16,52 @@ export interface ChartImage {
   readonly tag: string;
 }
 
+/** The reference without its digest, the digest, and where the tag starts (-1 when there is no tag). */
+function splitReference(reference: string): { name: string; digest?: string; colon: number } {
+  const [name, digest] = reference.split("@");
+  const colon = name.lastIndexOf(":");
+  return { name, digest, colon: colon > name.lastIndexOf("/") ? colon : -1 };
+}
+
+/** The chart renders `repository:tag`, so the image needs a tag (a digest alone cannot be rendered). */
+function chartImageProblems(reference: string): ValkeyProblem[] {
+  if (splitReference(reference).colon >= 0) return [];
+  return [
+    {
+      path: ["kubernetes", "valkey", "image"],
+      message: `"${reference}" needs a tag (repository:tag or repository:tag@sha256:<digest>): the valkey chart renders repository:tag`,
+    },
+  ];
+}
+
+/** A write quorum (minReplicasToWrite) the replicas cannot satisfy would make the primary refuse every write. */
+function writeQuorumProblems(k: Pick<ValkeyKubernetesSettings, "replicas" | "minReplicasToWrite">): ValkeyProblem[] {
+  const path = ["kubernetes", "valkey", "minReplicasToWrite"];
+  if (k.replicas === 0 && k.minReplicasToWrite > 0) {
+    return [{ path, message: "needs kubernetes.valkey.replicas >= 1" }];
+  }
+  if (k.minReplicasToWrite > k.replicas) {
+    return [
+      {
+        path,
+        message: `${k.minReplicasToWrite} exceeds kubernetes.valkey.replicas (${k.replicas}): the primary would refuse every write; allowed: 0-${k.replicas}`,
+      },
+    ];
+  }
+  return [];
+}
+
+/** Settings the valkey chart cannot render: an image without a tag, a write quorum the replicas cannot meet. */
+export function valkeyChartProblems(
+  k: Pick<ValkeyKubernetesSettings, "image" | "replicas" | "minReplicasToWrite">,
+): ValkeyProblem[] {
+  return [...chartImageProblems(k.image), ...writeQuorumProblems(k)];
+}
+
 /** Splits `[registry/]repository:tag[@sha256:…]` into the chart's image fields. */
 export function chartImage(reference: string): ChartImage {
-  const [name, digest] = reference.split("@");
-  const slash = name.lastIndexOf("/");
-  const colon = name.lastIndexOf(":");
-  if (colon <= slash) {
-    throw new Error(
-      `kubernetes.valkey.image "${reference}" needs a tag (repository:tag or repository:tag@sha256:<digest>): the valkey chart renders repository:tag`,
-    );
-  }
+  throwOnProblems(chartImageProblems(reference));
+  const { name, digest, colon } = splitReference(reference);
   const path = name.slice(0, colon);
   const tag = name.slice(colon + 1) + (digest ? `@${digest}` : "");
   const first = path.split("/")[0];
@@ -52,16 +89,10 @@ export function valkeyChartValues(input: ChartValuesInput): Record<string, unkno
   const k = input.kubernetes;
   const storageClass = k.storageClass ?? input.storageClass ?? "";
   const replicated = k.replicas > 0;
+  throwOnProblems(valkeyChartProblems(k));
   if (replicated && input.replicationUser === undefined) {
+    // The caller's mistake, not the operator's: serverAclUsers adds the replication user with replicas.
     throw new Error("kubernetes.valkey.replicas > 0 needs a replication user in the ACL model");
-  }
-  if (!replicated && k.minReplicasToWrite > 0) {
-    throw new Error("kubernetes.valkey.minReplicasToWrite needs kubernetes.valkey.replicas >= 1");
-  }
-  if (k.minReplicasToWrite > k.replicas) {
-    throw new Error(
-      `kubernetes.valkey.minReplicasToWrite (${k.minReplicasToWrite}) exceeds kubernetes.valkey.replicas (${k.replicas}): the primary would refuse every write`,
-    );
   }
   return {
     fullnameOverride: k.releaseName,

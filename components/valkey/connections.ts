@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ServerContract } from "../contract";
 import type { ValkeyAppUsers } from "./appUsers";
+import type { ValkeyProblem } from "./problems";
 
 /** What one StellaOps service needs to reach Valkey. Credential-bearing fields are Pulumi secrets. */
 export interface ValkeyServiceConnection {
@@ -11,6 +12,19 @@ export interface ValkeyServiceConnection {
   readonly tls: pulumi.Output<boolean>;
   /** StackExchange.Redis configuration string. */
   readonly connectionString: pulumi.Output<string>;
+}
+
+/** Why StackExchange.Redis could not carry a connection-string value; undefined when it can. */
+function connectionStringValueProblem(field: string, value: string): string | undefined {
+  return /[,=\s]/.test(value)
+    ? `Valkey ${field} must not contain ',', '=' or whitespace: StackExchange.Redis would split it`
+    : undefined;
+}
+
+/** An existing server's host goes into every service's connection string. */
+export function externalHostProblems(host: string): ValkeyProblem[] {
+  const message = connectionStringValueProblem("host", host);
+  return message === undefined ? [] : [{ path: ["external", "valkey", "host"], message }];
 }
 
 /**
@@ -29,9 +43,8 @@ export function stackExchangeConnectionString(c: {
     ["user", c.user],
     ["password", c.password],
   ] as const) {
-    if (/[,=\s]/.test(value)) {
-      throw new Error(`Valkey ${field} must not contain ',', '=' or whitespace: StackExchange.Redis would split it`);
-    }
+    const problem = connectionStringValueProblem(field, value);
+    if (problem !== undefined) throw new Error(problem);
   }
   return `${c.host}:${c.port},user=${c.user},password=${c.password},ssl=${c.tls},abortConnect=false`;
 }

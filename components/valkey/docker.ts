@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { statefulResourceOptions, type ServerContract, type ServerEndpoint, type AdminCredentials } from "../contract";
 import { dockerImage } from "../docker/image";
 import type { DockerPlatform } from "../platform";
-import { adminAclUser, assertDistinctUsers, HEALTHCHECK_ACL_USER, renderAclFile, type AclUser } from "./acl";
+import { assertDistinctUsers, HEALTHCHECK_ACL_USER, renderAclFile, serverAclUsers, type AclUser } from "./acl";
 import type { ValkeyAppUsers } from "./appUsers";
 import { renderValkeyConf } from "./conf";
 import { generatedPassword } from "./passwords";
@@ -60,15 +60,19 @@ export class ValkeyDocker extends pulumi.ComponentResource implements ServerCont
     const provider = platform.provider;
     const tlsEnabled = args.docker.tls !== undefined;
 
-    const adminUser = adminAclUser(settings.adminUser);
+    const serverUsers = serverAclUsers({ platform: "docker" }, settings.adminUser);
+    assertDistinctUsers([...serverUsers, ...args.appUsers.users.map((u) => u.user)]);
     const adminPassword = generatedPassword(`${name}-admin-password`, this);
     const healthcheckPassword = generatedPassword(`${name}-healthcheck-password`, this);
-    const users: { user: AclUser; sha256: pulumi.Output<string> }[] = [
-      { user: adminUser, sha256: adminPassword.sha256 },
-      { user: HEALTHCHECK_ACL_USER, sha256: healthcheckPassword.sha256 },
+    // The disabled default user has no password at all; the others log in with theirs.
+    const sha256Of: Partial<Record<AclUser["role"], pulumi.Output<string>>> = {
+      admin: adminPassword.sha256,
+      healthcheck: healthcheckPassword.sha256,
+    };
+    const users: { user: AclUser; sha256: pulumi.Output<string> | undefined }[] = [
+      ...serverUsers.map((user) => ({ user, sha256: sha256Of[user.role] })),
       ...args.appUsers.users.map((u) => ({ user: u.user, sha256: u.sha256 })),
     ];
-    assertDistinctUsers(users.map((u) => u.user));
     // Secret because it is computed from secret passwords, although it holds only their SHA-256 hashes.
     const aclFile = pulumi
       .all(users.map((u) => u.sha256))
@@ -140,7 +144,7 @@ export class ValkeyDocker extends pulumi.ComponentResource implements ServerCont
 
     this.endpoint = { host: this.container.name, port: pulumi.output(VALKEY_CONTAINER_PORT) };
     this.adminEndpoint = { host: pulumi.output(platform.adminAddress), port: pulumi.output(args.docker.hostPort) };
-    this.admin = { username: pulumi.output(adminUser.name), password: adminPassword.password };
+    this.admin = { username: pulumi.output(settings.adminUser), password: adminPassword.password };
     this.tls = pulumi.output(tlsEnabled);
     this.readyResources = [this.container];
     this.registerOutputs({

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { ValkeyConfigError, type ValkeyProblem } from "./problems";
 import type { ValkeyAwsSettings, ValkeySettings } from "./settings";
 
 /** ElastiCache naming and validation for Valkey, pure. */
@@ -18,16 +19,29 @@ function supportedVersions(): string {
     .join(", ");
 }
 
-/** The parameter-group family for an ElastiCache Valkey engine version ("8.1" -> "valkey8"). */
-export function parameterGroupFamily(engineVersion: string): string {
+/** The family of a supported engine version; undefined for a version ElastiCache (or this program) does not offer. */
+function familyOf(engineVersion: string): string | undefined {
   const match = /^(\d+)\.(\d+)$/.exec(engineVersion);
   const entry = match ? FAMILIES[Number(match[1])] : undefined;
-  if (!match || !entry || !entry.minors.includes(Number(match[2]))) {
-    throw new Error(
-      `aws.valkey.engineVersion "${engineVersion}" is not an ElastiCache Valkey version this program supports; allowed: ${supportedVersions()}`,
-    );
-  }
-  return entry.family;
+  return match && entry?.minors.includes(Number(match[2])) ? entry.family : undefined;
+}
+
+/** An engine version outside FAMILIES has no parameter group to give it. */
+function engineVersionProblems(engineVersion: string): ValkeyProblem[] {
+  if (familyOf(engineVersion) !== undefined) return [];
+  return [
+    {
+      path: ["aws", "valkey", "engineVersion"],
+      message: `"${engineVersion}" is not an ElastiCache Valkey version this program supports; allowed: ${supportedVersions()}`,
+    },
+  ];
+}
+
+/** The parameter-group family for an ElastiCache Valkey engine version ("8.1" -> "valkey8"). */
+export function parameterGroupFamily(engineVersion: string): string {
+  const family = familyOf(engineVersion);
+  if (family === undefined) throw new ValkeyConfigError(engineVersionProblems(engineVersion));
+  return family;
 }
 
 /**
@@ -41,19 +55,30 @@ export function elastiCacheParameters(
 }
 
 /** Automatic failover and Multi-AZ both need a replica to promote. */
-export function validateReplication(
+export function replicationProblems(
   settings: Pick<ValkeyAwsSettings, "nodes" | "automaticFailover" | "multiAz">,
-): void {
+): ValkeyProblem[] {
+  const problems: ValkeyProblem[] = [];
   if (settings.automaticFailover && settings.nodes < 2) {
-    throw new Error(
-      `aws.valkey.automaticFailover needs at least 2 nodes (aws.valkey.nodes is ${settings.nodes}); set nodes >= 2 or automaticFailover false`,
-    );
+    problems.push({
+      path: ["aws", "valkey", "automaticFailover"],
+      message: `needs at least 2 nodes (aws.valkey.nodes is ${settings.nodes}); set nodes >= 2 or automaticFailover false`,
+    });
   }
   if (settings.multiAz && !settings.automaticFailover) {
-    throw new Error(
-      "aws.valkey.multiAz needs aws.valkey.automaticFailover true (ElastiCache rejects Multi-AZ without it)",
-    );
+    problems.push({
+      path: ["aws", "valkey", "multiAz"],
+      message: "needs aws.valkey.automaticFailover true (ElastiCache rejects Multi-AZ without it)",
+    });
   }
+  return problems;
+}
+
+/** What ElastiCache would refuse: replication without a replica, an engine version it does not offer. */
+export function elastiCacheProblems(
+  settings: Pick<ValkeyAwsSettings, "nodes" | "automaticFailover" | "multiAz" | "engineVersion">,
+): ValkeyProblem[] {
+  return [...replicationProblems(settings), ...engineVersionProblems(settings.engineVersion)];
 }
 
 /** ElastiCache identifiers: lowercase letters, digits and hyphens, starting with a letter, at most 40 characters. */

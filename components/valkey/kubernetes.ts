@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { statefulResourceOptions, type AdminCredentials, type ServerContract, type ServerEndpoint } from "../contract";
 import { helmChartArgs, type KubernetesPlatform } from "../platform";
-import { adminAclUser, assertDistinctUsers, DISABLED_DEFAULT_USER, REPLICATION_ACL_USER, type AclUser } from "./acl";
+import { assertDistinctUsers, serverAclUsers } from "./acl";
 import type { ValkeyAppUsers } from "./appUsers";
 import { valkeyChartValues } from "./chartValues";
 import { generatedPassword } from "./passwords";
@@ -36,26 +36,18 @@ export class ValkeyKubernetes extends pulumi.ComponentResource implements Server
     super("stellaops:valkey:KubernetesServer", name, {}, opts);
     const { platform, settings, kubernetes } = args;
     const provider = platform.provider;
-    const replicated = kubernetes.replicas > 0;
 
-    const adminUser = adminAclUser(settings.adminUser);
     // Passwords named by role, so renaming a user keeps its password. The default user's is required by the
     // chart but unusable: its permissions end in `off resetpass`.
-    const adminPassword = generatedPassword(`${name}-admin-password`, this).password;
-    const serverPasswords: { user: AclUser; password: pulumi.Output<string> }[] = [
-      { user: DISABLED_DEFAULT_USER, password: generatedPassword(`${name}-default-password`, this).password },
-      { user: adminUser, password: adminPassword },
-      ...(replicated
-        ? [
-            {
-              user: REPLICATION_ACL_USER,
-              password: generatedPassword(`${name}-replication-password`, this).password,
-            },
-          ]
-        : []),
-    ];
+    const serverUsers = serverAclUsers({ platform: "kubernetes", replicas: kubernetes.replicas }, settings.adminUser);
+    assertDistinctUsers([...serverUsers, ...args.appUsers.users.map((u) => u.user)]);
+    const serverPasswords = serverUsers.map((user) => ({
+      user,
+      password: generatedPassword(`${name}-${user.role}-password`, this).password,
+    }));
+    const adminPassword = serverPasswords.find((u) => u.user.role === "admin")?.password;
+    if (adminPassword === undefined) throw new Error("the Kubernetes Valkey server has no admin user");
     const all = [...serverPasswords, ...args.appUsers.users.map((u) => ({ user: u.user, password: u.password }))];
-    assertDistinctUsers(all.map((u) => u.user));
 
     const secretName = `${kubernetes.releaseName}-users`;
     this.usersSecret = new k8s.core.v1.Secret(
@@ -74,7 +66,7 @@ export class ValkeyKubernetes extends pulumi.ComponentResource implements Server
       kubernetes,
       users: all.map((u) => u.user),
       usersSecretName: secretName,
-      replicationUser: replicated ? REPLICATION_ACL_USER.name : undefined,
+      replicationUser: serverUsers.find((u) => u.role === "replication")?.name,
       storageClass: platform.storageClass,
       imagePullSecrets: platform.imagePullSecrets,
       labels: platform.labels,
@@ -104,7 +96,7 @@ export class ValkeyKubernetes extends pulumi.ComponentResource implements Server
     const host = `${kubernetes.releaseName}.${platform.namespaceName}.svc`;
     this.endpoint = { host: pulumi.output(host), port: pulumi.output(VALKEY_SERVICE_PORT) };
     this.adminEndpoint = this.endpoint;
-    this.admin = { username: pulumi.output(adminUser.name), password: adminPassword };
+    this.admin = { username: pulumi.output(settings.adminUser), password: adminPassword };
     this.tls = pulumi.output(kubernetes.tlsSecretName !== undefined);
     this.readyResources = [this.release];
     this.registerOutputs({ endpoint: this.endpoint, adminUsername: this.admin.username, tls: this.tls });

@@ -2,13 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { openSync, closeSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Valkey from "iovalkey";
-import {
-  adminAclUser,
-  HEALTHCHECK_ACL_USER,
-  renderAclFile,
-  sha256Hex,
-  type AclUser,
-} from "../../components/valkey/acl";
+import { renderAclFile, serverAclUsers, sha256Hex, type AclUser } from "../../components/valkey/acl";
 import { renderValkeyConf } from "../../components/valkey/conf";
 import type { ValkeySettings } from "../../components/valkey/settings";
 import { freePort, tempDir, waitUntil } from "../support/servers";
@@ -47,17 +41,21 @@ export async function startValkeyServer(
 ): Promise<ValkeyTestServer> {
   const dir = tempDir("valkey");
   const port = await freePort();
-  const admin: TestUser = { name: settings.adminUser, password: `admin-${Math.random().toString(36).slice(2)}` };
+  const random = () => Math.random().toString(36).slice(2);
+  const admin: TestUser = { name: settings.adminUser, password: `admin-${random()}` };
+  // The Docker server's own users (default off, admin, healthcheck), as the component adds them, then the app users.
+  const serverUsers = serverAclUsers({ platform: "docker" }, settings.adminUser);
   const passwords = new Map<string, string>(
-    [...appUsers, HEALTHCHECK_ACL_USER].map((u) => [u.name, `pw-${u.name}-${Math.random().toString(36).slice(2)}`]),
+    [...serverUsers, ...appUsers]
+      .filter((u) => u.enabled && u.role !== "admin")
+      .map((u) => [u.name, `pw-${u.name}-${random()}`]),
   );
-  const aclFile = renderAclFile([
-    { user: adminAclUser(admin.name), passwordSha256: sha256Hex(admin.password) },
-    ...[HEALTHCHECK_ACL_USER, ...appUsers].map((user) => ({
-      user,
-      passwordSha256: sha256Hex(passwords.get(user.name)!),
-    })),
-  ]);
+  const aclFile = renderAclFile(
+    [...serverUsers, ...appUsers].map((user) => {
+      const password = user.role === "admin" ? admin.password : passwords.get(user.name);
+      return { user, passwordSha256: password === undefined ? undefined : sha256Hex(password) };
+    }),
+  );
   const aclPath = join(dir.path, "users.acl");
   const confPath = join(dir.path, "valkey.conf");
   writeFileSync(aclPath, aclFile);

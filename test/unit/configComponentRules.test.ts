@@ -198,7 +198,33 @@ describe("Valkey and NATS mistakes are config problems", () => {
     [
       "a per-service user named like the admin user",
       { profile: "docker", valkey: { aclMode: "per-service", appUser: "so", adminUser: "so-scanner" } },
-      `${NS}:valkey.appUser: two Valkey ACL users are named "so-scanner"`,
+      `${NS}:valkey.appUser: two Valkey ACL users are named "so-scanner": scanner's per-service user (valkey.appUser "so" + "-scanner") and valkey.adminUser must differ`,
+    ],
+    [
+      "the application user named like the Docker healthcheck user",
+      { profile: "docker", valkey: { appUser: "healthcheck" } },
+      `${NS}:valkey.appUser: "healthcheck" is the name of the Docker healthcheck user; choose another`,
+    ],
+    [
+      "the admin user named like the replication user of Kubernetes replicas",
+      {
+        profile: "kubernetes",
+        kubernetes: { runsInCluster: true, valkey: { replicas: 1 } },
+        valkey: { adminUser: "replication" },
+      },
+      `${NS}:valkey.adminUser: "replication" is the name of the user the Kubernetes replicas replicate with; choose another`,
+    ],
+    [
+      "an operator-managed application user in per-service ACL mode",
+      {
+        profile: "external",
+        external: {
+          ...external(),
+          valkey: { host: "cache.internal", adminPassword: "pw-0123456789", appPassword: "pw-app" },
+        },
+        valkey: { aclMode: "per-service" },
+      },
+      `${NS}:external.valkey.appPassword: an operator-managed application user works with valkey.aclMode "shared" only; remove it to let this program generate per-service users, or set valkey.aclMode "shared"`,
     ],
     [
       "a chart image without a tag",
@@ -209,6 +235,23 @@ describe("Valkey and NATS mistakes are config problems", () => {
       "minReplicasToWrite without replicas",
       { profile: "kubernetes", kubernetes: { runsInCluster: true, valkey: { minReplicasToWrite: 1 } } },
       `${NS}:kubernetes.valkey.minReplicasToWrite: needs kubernetes.valkey.replicas >= 1`,
+    ],
+    [
+      "minReplicasToWrite above the replicas",
+      {
+        profile: "kubernetes",
+        kubernetes: { runsInCluster: true, valkey: { replicas: 1, minReplicasToWrite: 2 } },
+      },
+      `${NS}:kubernetes.valkey.minReplicasToWrite: 2 exceeds kubernetes.valkey.replicas (1): the primary would refuse every write; allowed: 0-1`,
+    ],
+    [
+      "Multi-AZ without automatic failover",
+      {
+        profile: "aws",
+        aws: { ...awsNetwork, valkey: { automaticFailover: false } },
+        objectStore: { bucketPrefix: "acme-" },
+      },
+      `${NS}:aws.valkey.multiAz: needs aws.valkey.automaticFailover true (ElastiCache rejects Multi-AZ without it)`,
     ],
     [
       "automatic failover on a single ElastiCache node",
@@ -292,5 +335,93 @@ describe("component problems are reported together", () => {
     ]);
     expect(error.message).toMatch(/^Invalid configuration for stack "test" \(5 problems\):/);
     expect(error.message).not.toMatch(/\bat .*\(.*:\d+:\d+\)/);
+  });
+});
+
+describe("every Valkey mistake in a config is reported, not just the first", () => {
+  it("docker: extras in shared mode under two keys and an admin user named like the healthcheck user", () => {
+    expect(
+      problemsOf({
+        profile: "docker",
+        valkey: {
+          adminUser: "healthcheck",
+          extraKeyPatterns: { notify: ["scanner.event.*"] },
+          extraChannelPatterns: { scanner: ["scanner.*"] },
+        },
+      }),
+    ).toEqual([
+      `${NS}:valkey.extraKeyPatterns: applies only with valkey.aclMode "per-service" (the shared user has every key)`,
+      `${NS}:valkey.extraChannelPatterns: applies only with valkey.aclMode "per-service" (the shared user has every key)`,
+      `${NS}:valkey.adminUser: "healthcheck" is the name of the Docker healthcheck user; choose another`,
+    ]);
+  });
+
+  it("kubernetes: extras for a service not enabled, a name clash, the chart's image and write quorum", () => {
+    const error = configError({
+      profile: "kubernetes",
+      kubernetes: {
+        runsInCluster: true,
+        valkey: { image: `valkey/valkey${DIGEST}`, replicas: 1, minReplicasToWrite: 3 },
+      },
+      valkey: { aclMode: "per-service", appUser: "so", adminUser: "so-notify", extraReadKeyPatterns: { graph: ["x"] } },
+    });
+    expect(error.problems.map((p) => p.key)).toEqual([
+      `${NS}:valkey.extraReadKeyPatterns`,
+      `${NS}:valkey.appUser`,
+      `${NS}:kubernetes.valkey.image`,
+      `${NS}:kubernetes.valkey.minReplicasToWrite`,
+    ]);
+    expect(error.message).toMatch(/^Invalid configuration for stack "test" \(4 problems\):/);
+    expect(error.message).toContain(
+      `${NS}:valkey.appUser: two Valkey ACL users are named "so-notify": notify's per-service user (valkey.appUser "so" + "-notify") and valkey.adminUser must differ`,
+    );
+    expect(error.message).not.toMatch(/ValkeyConfigError|\bat .*\(.*:\d+:\d+\)/);
+  });
+
+  it("aws: replication, Multi-AZ and the engine version together", () => {
+    expect(
+      problemsOf({
+        profile: "aws",
+        aws: { ...awsNetwork, valkey: { nodes: 1, automaticFailover: false, engineVersion: "6.2" } },
+        objectStore: { bucketPrefix: "acme-" },
+      }),
+    ).toEqual([
+      `${NS}:aws.valkey.multiAz: needs aws.valkey.automaticFailover true (ElastiCache rejects Multi-AZ without it)`,
+      `${NS}:aws.valkey.engineVersion: "6.2" is not an ElastiCache Valkey version this program supports; allowed: 7.2, 8.0, 8.1`,
+    ]);
+  });
+
+  it("external: an operator-managed user in per-service mode and a host a connection string cannot carry", () => {
+    const error = configError({
+      profile: "external",
+      external: {
+        ...external(),
+        valkey: { host: "cache internal", adminPassword: "pw-0123456789", appPassword: "pw-app" },
+      },
+      valkey: { aclMode: "per-service" },
+    });
+    expect(error.problems.map((p) => p.key)).toEqual([
+      `${NS}:external.valkey.appPassword`,
+      `${NS}:external.valkey.host`,
+    ]);
+  });
+
+  it("accepts an operator-managed user in shared mode, and the replication name without replicas", () => {
+    expect(() =>
+      parseStackConfig(
+        raw({
+          profile: "external",
+          external: { ...external(), valkey: { host: "cache.internal", adminPassword: "pw-0", appPassword: "pw-app" } },
+        }),
+        "test",
+        () => true,
+      ),
+    ).not.toThrow();
+    expect(() =>
+      parseStackConfig(
+        raw({ profile: "kubernetes", kubernetes: { runsInCluster: true }, valkey: { appUser: "replication" } }),
+        "test",
+      ),
+    ).not.toThrow();
   });
 });

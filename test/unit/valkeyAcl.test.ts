@@ -3,15 +3,21 @@ import { CORE_SERVICE_IDS } from "../../components/catalog";
 import {
   adminAclUser,
   APP_COMMAND_RULES,
+  appAclUserProblems,
   appAclUsers,
   chartPermissions,
   DISABLED_DEFAULT_USER,
+  duplicateUserProblems,
   elastiCacheAccessString,
   HEALTHCHECK_ACL_USER,
+  operatorManagedUserProblems,
   renderAclFile,
   renderAclLine,
+  serverAclUsers,
   sha256Hex,
+  type ValkeyServerKind,
 } from "../../components/valkey/acl";
+import { ValkeyConfigError } from "../../components/valkey/problems";
 import { valkeySettings } from "../../components/valkey/settings";
 
 const shared = valkeySettings.parse({});
@@ -137,5 +143,116 @@ describe("Valkey ACL model", () => {
   it("renders the chart's permission strings so the default user ends up off without a password", () => {
     expect(chartPermissions(DISABLED_DEFAULT_USER)).toBe("off resetpass resetkeys resetchannels -@all");
     expect(chartPermissions(adminAclUser("stellaops-admin"))).toBe("resetkeys ~* resetchannels &* +@all");
+  });
+});
+
+describe("Valkey ACL problems", () => {
+  it("reports every extras problem with its key, not just the first, and the thrown error lists them all", () => {
+    const settings = valkeySettings.parse({
+      extraKeyPatterns: { notify: ["x:*"] },
+      extraChannelPatterns: { scanner: ["y.*"] },
+    });
+    expect(appAclUserProblems(settings)).toEqual([
+      {
+        path: ["valkey", "extraKeyPatterns"],
+        message: 'applies only with valkey.aclMode "per-service" (the shared user has every key)',
+      },
+      {
+        path: ["valkey", "extraChannelPatterns"],
+        message: 'applies only with valkey.aclMode "per-service" (the shared user has every key)',
+      },
+    ]);
+    let thrown: unknown;
+    try {
+      appAclUsers(settings);
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(ValkeyConfigError);
+    expect((thrown as ValkeyConfigError).message.split("\n")).toEqual([
+      'valkey.extraKeyPatterns: applies only with valkey.aclMode "per-service" (the shared user has every key)',
+      'valkey.extraChannelPatterns: applies only with valkey.aclMode "per-service" (the shared user has every key)',
+    ]);
+    const inactive = valkeySettings.parse({ aclMode: "per-service", extraReadKeyPatterns: { graph: ["x"] } });
+    expect(appAclUserProblems(inactive)).toEqual([
+      {
+        path: ["valkey", "extraReadKeyPatterns"],
+        message: expect.stringMatching(
+          /^names service\(s\) not enabled in this deployment: graph; enabled: authority,/,
+        ),
+      },
+    ]);
+    expect(appAclUserProblems(inactive, ["graph"])).toEqual([]);
+  });
+
+  it("refuses an operator-managed application user in per-service mode only", () => {
+    expect(operatorManagedUserProblems(perService, true)).toEqual([
+      {
+        path: ["external", "valkey", "appPassword"],
+        message:
+          'an operator-managed application user works with valkey.aclMode "shared" only; remove it to let this program generate per-service users, or set valkey.aclMode "shared"',
+      },
+    ]);
+    expect(operatorManagedUserProblems(shared, true)).toEqual([]);
+    expect(operatorManagedUserProblems(perService, false)).toEqual([]);
+  });
+
+  it("lists the users each platform's server adds itself, the default user always disabled", () => {
+    const names = (server: ValkeyServerKind) => serverAclUsers(server, "ops").map((u) => `${u.name}:${u.role}`);
+    expect(names({ platform: "docker" })).toEqual(["default:default", "ops:admin", "healthcheck:healthcheck"]);
+    expect(names({ platform: "kubernetes", replicas: 0 })).toEqual(["default:default", "ops:admin"]);
+    expect(names({ platform: "kubernetes", replicas: 2 })).toEqual([
+      "default:default",
+      "ops:admin",
+      "replication:replication",
+    ]);
+    expect(names({ platform: "aws" })).toEqual(["default:default", "ops:admin"]);
+    expect(names({ platform: "external" })).toEqual([]);
+    for (const server of [{ platform: "docker" }, { platform: "aws" }] as const) {
+      expect(serverAclUsers(server, "ops")[0]).toEqual(DISABLED_DEFAULT_USER);
+    }
+  });
+
+  it("names the real clash: a fixed user of the platform, the admin user, or a per-service user", () => {
+    const docker = (admin: string, settings = shared) => [
+      ...serverAclUsers({ platform: "docker" }, admin),
+      ...appAclUsers(settings),
+    ];
+    expect(duplicateUserProblems(docker("stellaops-admin", valkeySettings.parse({ appUser: "healthcheck" })))).toEqual([
+      {
+        path: ["valkey", "appUser"],
+        message: '"healthcheck" is the name of the Docker healthcheck user; choose another',
+      },
+    ]);
+    expect(duplicateUserProblems(docker("healthcheck"))).toEqual([
+      {
+        path: ["valkey", "adminUser"],
+        message: '"healthcheck" is the name of the Docker healthcheck user; choose another',
+      },
+    ]);
+    const kubernetes = [
+      ...serverAclUsers({ platform: "kubernetes", replicas: 1 }, "replication"),
+      ...appAclUsers(valkeySettings.parse({ appUser: "replication" })),
+    ];
+    expect(duplicateUserProblems(kubernetes)).toEqual([
+      {
+        path: ["valkey", "adminUser"],
+        message: '"replication" is the name of the user the Kubernetes replicas replicate with; choose another',
+      },
+    ]);
+    expect(duplicateUserProblems(docker("stellaops"))).toEqual([
+      {
+        path: ["valkey", "appUser"],
+        message: 'two Valkey ACL users are named "stellaops": valkey.appUser and valkey.adminUser must differ',
+      },
+    ]);
+    expect(duplicateUserProblems(docker("stellaops-scanner", perService))).toEqual([
+      {
+        path: ["valkey", "appUser"],
+        message:
+          'two Valkey ACL users are named "stellaops-scanner": scanner\'s per-service user (valkey.appUser "stellaops" + "-scanner") and valkey.adminUser must differ',
+      },
+    ]);
+    expect(duplicateUserProblems(docker("stellaops-admin"))).toEqual([]);
   });
 });

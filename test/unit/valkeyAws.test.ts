@@ -99,7 +99,14 @@ describe("ValkeyElastiCache", () => {
     });
     expect(findResource(RG, "valkey-cache").inputs["engineVersion"]).toBe("7.2");
     expect(() => build({}, { engineVersion: "9.0" })).toThrow(/allowed: 7.2, 8.0, 8.1/);
-    expect(() => build({}, { nodes: 1 })).toThrow(/automaticFailover needs at least 2 nodes/);
+    expect(() => build({}, { nodes: 1 })).toThrow(/aws\.valkey\.automaticFailover: needs at least 2 nodes/);
+    // Every problem in one error, each with its key.
+    expect(() => build({}, { nodes: 1, engineVersion: "9.0", multiAz: true, automaticFailover: false })).toThrow(
+      [
+        "aws.valkey.multiAz: needs aws.valkey.automaticFailover true (ElastiCache rejects Multi-AZ without it)",
+        'aws.valkey.engineVersion: "9.0" is not an ElastiCache Valkey version this program supports; allowed: 7.2, 8.0, 8.1',
+      ].join("\n"),
+    );
   });
 
   it("opens 6379 only to the allowed security groups and CIDRs", async () => {

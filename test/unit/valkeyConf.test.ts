@@ -6,7 +6,7 @@ import {
   elastiCacheId,
   elastiCacheParameters,
   parameterGroupFamily,
-  validateReplication,
+  replicationProblems,
 } from "../../components/valkey/elasticache";
 import {
   valkeyAwsSettings,
@@ -115,15 +115,21 @@ describe("ElastiCache model", () => {
     expect(elastiCacheParameters(defaults)).toEqual([{ name: "maxmemory-policy", value: "noeviction" }]);
   });
 
-  it("refuses automatic failover or Multi-AZ without a replica to promote", () => {
-    expect(() => validateReplication({ nodes: 1, automaticFailover: true, multiAz: false })).toThrow(
-      /at least 2 nodes/,
-    );
-    expect(() => validateReplication({ nodes: 2, automaticFailover: false, multiAz: true })).toThrow(
-      /needs aws.valkey.automaticFailover/,
-    );
-    expect(() => validateReplication({ nodes: 1, automaticFailover: false, multiAz: false })).not.toThrow();
-    expect(() => validateReplication(valkeyAwsSettings.parse({}))).not.toThrow();
+  it("refuses automatic failover or Multi-AZ without a replica to promote, naming the key", () => {
+    expect(replicationProblems({ nodes: 1, automaticFailover: true, multiAz: false })).toEqual([
+      {
+        path: ["aws", "valkey", "automaticFailover"],
+        message: "needs at least 2 nodes (aws.valkey.nodes is 1); set nodes >= 2 or automaticFailover false",
+      },
+    ]);
+    expect(replicationProblems({ nodes: 2, automaticFailover: false, multiAz: true })).toEqual([
+      {
+        path: ["aws", "valkey", "multiAz"],
+        message: "needs aws.valkey.automaticFailover true (ElastiCache rejects Multi-AZ without it)",
+      },
+    ]);
+    expect(replicationProblems({ nodes: 1, automaticFailover: false, multiAz: false })).toEqual([]);
+    expect(replicationProblems(valkeyAwsSettings.parse({}))).toEqual([]);
   });
 
   it("builds stable ElastiCache ids of at most 40 characters", () => {

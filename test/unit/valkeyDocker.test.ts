@@ -134,6 +134,13 @@ describe("ValkeyDocker", () => {
     expect(resourcesOfType("random:index/randomPassword:RandomPassword").length).toBeGreaterThan(5);
   });
 
+  it("refuses an admin user named like its healthcheck user, naming that clash", async () => {
+    expect(() => build({ adminUser: "healthcheck" })).toThrow(
+      'valkey.adminUser: "healthcheck" is the name of the Docker healthcheck user; choose another',
+    );
+    await settled();
+  });
+
   it("protects the data volume, and a harmless edit leaves its inputs unchanged", async () => {
     build();
     await settled();

@@ -38,7 +38,16 @@ describe("ValkeyExternal", () => {
   it("refuses an operator-managed user in per-service mode, saying how to fix it", () => {
     const settings = valkeySettings.parse({ aclMode: "per-service" });
     expect(() => new ValkeyAppUsers("valkey-app", { settings, operatorManagedPassword: "pw" })).toThrow(
-      /works with valkey.aclMode "shared" only; remove it/,
+      /^external\.valkey\.appPassword: an operator-managed application user works with valkey.aclMode "shared" only; remove it/,
+    );
+  });
+
+  it("refuses a host StackExchange.Redis would split, before any connection string is built", () => {
+    const appUsers = new ValkeyAppUsers("valkey-app", { settings: valkeySettings.parse({}) });
+    expect(
+      () => new ValkeyExternal("valkey", { external: { ...external, host: "cache,ssl=false" }, appUsers }),
+    ).toThrow(
+      "external.valkey.host: Valkey host must not contain ',', '=' or whitespace: StackExchange.Redis would split it",
     );
   });
 

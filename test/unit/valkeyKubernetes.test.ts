@@ -125,6 +125,25 @@ describe("ValkeyKubernetes", () => {
     expect(Object.keys(data as object)).toContain("replication");
   });
 
+  it("refuses an application user named like the replication user only when there are replicas", async () => {
+    expect(() => build({ appUser: "replication" }, { replicas: 1 })).toThrow(
+      'valkey.appUser: "replication" is the name of the user the Kubernetes replicas replicate with; choose another',
+    );
+    expect(() => build({ appUser: "replication" })).not.toThrow();
+    await settled();
+  });
+
+  it("refuses every chart problem at once: an image without a tag and an unreachable write quorum", async () => {
+    const digest = `@sha256:${"a".repeat(64)}`;
+    expect(() => build({}, { image: `valkey/valkey${digest}`, replicas: 1, minReplicasToWrite: 2 })).toThrow(
+      [
+        `kubernetes.valkey.image: "valkey/valkey${digest}" needs a tag (repository:tag or repository:tag@sha256:<digest>): the valkey chart renders repository:tag`,
+        "kubernetes.valkey.minReplicasToWrite: 2 exceeds kubernetes.valkey.replicas (1): the primary would refuse every write; allowed: 0-1",
+      ].join("\n"),
+    );
+    await settled();
+  });
+
   it("per-service mode: one chart user per service, and each service connects as itself", async () => {
     const { connections } = build({ aclMode: "per-service" });
     await settled();
