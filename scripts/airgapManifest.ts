@@ -20,6 +20,7 @@ import { buildManifest, formatProblems } from "./airgap/manifest";
 import { PLATFORMS, readInstalledSdks, type Platform } from "./airgap/plugins";
 import { renderTable } from "./airgap/table";
 import { readCliPin, readNpmLockfile } from "./airgap/toolchain";
+import { exitWhenFlushed } from "./exitWhenFlushed";
 
 const FORMATS = ["json", "table"] as const;
 const USAGE =
@@ -122,17 +123,17 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (code) => process.exit(code),
+  (code) => exitWhenFlushed(code),
   (err: unknown) => {
     if (err instanceof UsageError) {
       process.stderr.write(`${err.message}\n${USAGE}`);
-      process.exit(2);
-    }
-    if (err instanceof ConfigError || err instanceof UnknownStackError) {
+      exitWhenFlushed(2);
+    } else if (err instanceof ConfigError || err instanceof UnknownStackError) {
       process.stderr.write(`${err.message}\n`);
-      process.exit(1);
+      exitWhenFlushed(1);
+    } else {
+      process.stderr.write(`airgap:manifest failed: ${err instanceof Error ? err.message : String(err)}\n`);
+      exitWhenFlushed(1);
     }
-    process.stderr.write(`airgap:manifest failed: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
   },
 );

@@ -9,6 +9,7 @@ import { ConfigError } from "../profiles/configErrors";
 import { installMocks } from "../test/harness/mocks";
 import { UnknownStackError } from "../test/harness/stackFiles";
 import { RENDERERS } from "./planFormats";
+import { exitWhenFlushed } from "./exitWhenFlushed";
 
 const FORMATS = ["json", ...Object.keys(RENDERERS)] as const;
 
@@ -49,9 +50,9 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (code) => process.exit(code),
+  (code) => exitWhenFlushed(code),
   (err: unknown) => {
     process.stderr.write(`plan failed: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
+    exitWhenFlushed(1);
   },
 );

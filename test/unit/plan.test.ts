@@ -26,6 +26,20 @@ function projectWithStack(stack: string, yaml: string): string {
 }
 
 describe("npm run plan", () => {
+  it("delivers the whole plan to a slow reader of a pipe (`npm run plan | jq`)", () => {
+    // A large plan (prod is over 128 KiB) behind a reader that starts late: exiting before stdout drains truncates it.
+    const result = spawnSync("sh", ["-c", "npm run --silent plan -- --stack prod --format json | (sleep 1; cat)"], {
+      cwd: PROJECT_ROOT,
+      encoding: "utf8",
+      timeout: 120_000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    expect(result.stdout.length).toBeGreaterThan(128 * 1024);
+    const doc = JSON.parse(result.stdout) as { stack: string; resources: unknown[] };
+    expect(doc.stack).toBe("prod");
+    expect(doc.resources.length).toBeGreaterThan(0);
+  });
+
   it("prints exactly one JSON document with the promised fields for dev", () => {
     const { status, stdout, stderr } = plan(["--stack", "dev", "--format", "json"]);
     expect(stderr).toBe("");
