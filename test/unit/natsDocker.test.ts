@@ -1,10 +1,8 @@
-import * as docker from "@pulumi/docker";
 import { beforeEach, describe, expect, it } from "vitest";
 import { NatsAppUsers } from "../../components/nats/appUsers";
 import { natsServiceConnections } from "../../components/nats/connections";
 import { CONF_PATH, NatsDocker, STORE_DIR } from "../../components/nats/docker";
 import { natsDockerSettings, natsSettings } from "../../components/nats/settings";
-import type { DockerPlatform } from "../../components/platform";
 import {
   assertUniqueUrns,
   findResource,
@@ -13,32 +11,17 @@ import {
   resetRecorder,
   resourcesOfType,
   settled,
+  testDockerPlatform,
   unwrapSecrets,
   valueOf,
   type RecordedResource,
 } from "../harness";
 
-function dockerPlatform(labels: Record<string, string> = { "stellaops.io/environment": "dev" }): DockerPlatform {
-  const provider = new docker.Provider("docker", { host: "unix:///var/run/docker.sock" });
-  const network = new docker.Network("stellaops-dev", { name: "stellaops-dev" }, { provider });
-  return {
-    kind: "docker",
-    provider,
-    network,
-    bindAddress: "127.0.0.1",
-    adminAddress: "127.0.0.1",
-    namePrefix: "stellaops-dev",
-    airgapped: false,
-    labels,
-    stateful: { protect: true, retainOnDelete: true },
-  };
-}
-
 function build(settingsInput: object = {}, dockerInput: object = {}, labels?: Record<string, string>) {
   const settings = natsSettings.parse({ enabled: true, ...settingsInput });
   const appUsers = new NatsAppUsers("nats-users", { settings });
   const server = new NatsDocker("nats", {
-    platform: dockerPlatform(labels),
+    platform: testDockerPlatform({ labels: labels ?? { "stellaops.io/environment": "dev" } }),
     settings,
     docker: natsDockerSettings.parse(dockerInput),
     appUsers,

@@ -1,12 +1,9 @@
-import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
 import { beforeEach, describe, expect, it } from "vitest";
 import { NatsAppUsers } from "../../components/nats/appUsers";
 import { bcryptEnvName, ROUTE_PASSWORD_ENV, routeUrlEnv } from "../../components/nats/chartValues";
 import { natsServiceConnections } from "../../components/nats/connections";
 import { CREDENTIALS_CHECKSUM_ANNOTATION, NatsKubernetes } from "../../components/nats/kubernetes";
 import { natsKubernetesSettings, natsSettings } from "../../components/nats/settings";
-import type { KubernetesPlatform } from "../../components/platform";
 import {
   assertUniqueUrns,
   findResource,
@@ -14,31 +11,17 @@ import {
   isSecretOutput,
   resetRecorder,
   settled,
+  testKubernetesPlatform,
   unwrapSecrets,
   valueOf,
   type RecordedResource,
 } from "../harness";
 
-function kubernetesPlatform(storageClass?: string): KubernetesPlatform {
-  const provider = new k8s.Provider("kubernetes", { namespace: "stellaops" });
-  return {
-    kind: "kubernetes",
-    provider,
-    namespace: pulumi.output("stellaops"),
-    namespaceName: "stellaops",
-    storageClass,
-    airgapped: false,
-    imagePullSecrets: ["mirror-pull"],
-    labels: { "app.kubernetes.io/part-of": "stellaops" },
-    stateful: { protect: true, retainOnDelete: true },
-  };
-}
-
 function build(settingsInput: object = {}, kubernetesInput: object = {}, storageClass?: string) {
   const settings = natsSettings.parse({ enabled: true, ...settingsInput });
   const appUsers = new NatsAppUsers("nats-users", { settings });
   const server = new NatsKubernetes("nats", {
-    platform: kubernetesPlatform(storageClass),
+    platform: testKubernetesPlatform({ storageClass }),
     settings,
     kubernetes: natsKubernetesSettings.parse(kubernetesInput),
     appUsers,

@@ -1,7 +1,5 @@
-import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { DockerPlatform } from "../../components/platform";
 import { PostgresDatabase } from "../../components/postgres/database";
 import { PostgresDockerServer } from "../../components/postgres/docker";
 import { postgresExternalServer } from "../../components/postgres/external";
@@ -14,27 +12,12 @@ import {
   resetRecorder,
   resourcesOfType,
   settled,
+  testDockerPlatform,
   unwrapSecrets,
   valueOf,
 } from "../harness";
 
 /** The provider rendering of the layout: which resources, under which provider and parent, waiting on what. */
-
-function dockerPlatform(): DockerPlatform {
-  const provider = new docker.Provider("docker", { host: "unix:///var/run/docker.sock" });
-  const network = new docker.Network("network", { name: "stellaops-test" }, { provider });
-  return {
-    kind: "docker",
-    provider,
-    network,
-    bindAddress: "127.0.0.1",
-    adminAddress: "127.0.0.1",
-    namePrefix: "stellaops-test",
-    airgapped: false,
-    labels: {},
-    stateful: { protect: true, retainOnDelete: true },
-  };
-}
 
 const settings = postgresSettings.parse({
   serviceDatabases: { authority: "stellaops_authority" },
@@ -46,7 +29,11 @@ const settings = postgresSettings.parse({
 const POSTGRESQL_TYPES = /^postgresql:index\//;
 
 function deploy() {
-  const platform = dockerPlatform();
+  const platform = testDockerPlatform({
+    namePrefix: "stellaops-test",
+    networkResourceName: "network",
+    networkName: "stellaops-test",
+  });
   const server = new PostgresDockerServer("postgres", {
     platform,
     settings,

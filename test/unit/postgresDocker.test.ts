@@ -1,6 +1,4 @@
-import * as docker from "@pulumi/docker";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { DockerPlatform } from "../../components/platform";
 import { PostgresDockerServer } from "../../components/postgres/docker";
 import { postgresDockerSettings, postgresSettings } from "../../components/postgres/settings";
 import {
@@ -11,28 +9,18 @@ import {
   redactSecrets,
   resetRecorder,
   settled,
+  testDockerPlatform,
   unwrapSecrets,
   valueOf,
 } from "../harness";
 
-function dockerPlatform(protect = true): DockerPlatform {
-  const provider = new docker.Provider("docker", { host: "unix:///var/run/docker.sock" });
-  const network = new docker.Network("network", { name: "stellaops-test" }, { provider });
-  return {
-    kind: "docker",
-    provider,
-    network,
-    bindAddress: "127.0.0.1",
-    adminAddress: "127.0.0.1",
-    namePrefix: "stellaops-test",
-    airgapped: false,
-    labels: { "stellaops.io/environment": "test" },
-    stateful: { protect, retainOnDelete: protect },
-  };
-}
-
 function deploy(dockerRaw: object = {}, settingsRaw: object = {}) {
-  const platform = dockerPlatform();
+  const platform = testDockerPlatform({
+    namePrefix: "stellaops-test",
+    networkResourceName: "network",
+    networkName: "stellaops-test",
+    labels: { "stellaops.io/environment": "test" },
+  });
   const server = new PostgresDockerServer("postgres", {
     platform,
     settings: postgresSettings.parse(settingsRaw),

@@ -1,7 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { KubernetesPlatform } from "../../components/platform";
 import { PostgresKubernetesServer } from "../../components/postgres/kubernetes";
 import { buildLayout } from "../../components/postgres/layout";
 import { PostgresLayoutJob } from "../../components/postgres/layoutJob";
@@ -16,26 +13,10 @@ import {
   resetRecorder,
   resourcesOfType,
   settled,
+  testKubernetesPlatform,
   unwrapSecrets,
   valueOf,
 } from "../harness";
-
-function kubernetesPlatform(
-  labels: Record<string, string> = { "app.kubernetes.io/part-of": "stellaops" },
-): KubernetesPlatform {
-  const provider = new k8s.Provider("kubernetes", { namespace: "stellaops" });
-  return {
-    kind: "kubernetes",
-    provider,
-    namespace: pulumi.output("stellaops"),
-    namespaceName: "stellaops",
-    storageClass: "fast-ssd",
-    airgapped: false,
-    imagePullSecrets: ["mirror-pull"],
-    labels,
-    stateful: { protect: true, retainOnDelete: true },
-  };
-}
 
 const CLUSTER = "kubernetes:postgresql.cnpg.io/v1:Cluster";
 const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -49,7 +30,10 @@ function deploy(
   optional: string[] = [],
   labels?: Record<string, string>,
 ) {
-  const platform = kubernetesPlatform(labels);
+  const platform = testKubernetesPlatform({
+    storageClass: "fast-ssd",
+    labels: labels ?? { "app.kubernetes.io/part-of": "stellaops" },
+  });
   const kubernetes = postgresKubernetesSettings.parse(k8sRaw);
   const settings = postgresSettings.parse(settingsRaw);
   const server = new PostgresKubernetesServer("postgres", { platform, kubernetes });

@@ -1,6 +1,4 @@
-import * as docker from "@pulumi/docker";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { DockerPlatform } from "../../components/platform";
 import { ValkeyAppUsers } from "../../components/valkey/appUsers";
 import { valkeyServiceConnections } from "../../components/valkey/connections";
 import { ACL_PATH, CONF_PATH, HEALTHCHECK_PASSWORD_PATH, ValkeyDocker } from "../../components/valkey/docker";
@@ -13,32 +11,17 @@ import {
   resetRecorder,
   resourcesOfType,
   settled,
+  testDockerPlatform,
   unwrapSecrets,
   valueOf,
   type RecordedResource,
 } from "../harness";
 
-function dockerPlatform(): DockerPlatform {
-  const provider = new docker.Provider("docker", { host: "unix:///var/run/docker.sock" });
-  const network = new docker.Network("stellaops-dev", { name: "stellaops-dev" }, { provider });
-  return {
-    kind: "docker",
-    provider,
-    network,
-    bindAddress: "127.0.0.1",
-    adminAddress: "127.0.0.1",
-    namePrefix: "stellaops-dev",
-    airgapped: false,
-    labels: { "stellaops.io/stack": "dev" },
-    stateful: { protect: true, retainOnDelete: true },
-  };
-}
-
 function build(settingsInput: object = {}, dockerInput: object = {}) {
   const settings = valkeySettings.parse(settingsInput);
   const appUsers = new ValkeyAppUsers("valkey-app", { settings });
   const server = new ValkeyDocker("valkey", {
-    platform: dockerPlatform(),
+    platform: testDockerPlatform({ labels: { "stellaops.io/stack": "dev" } }),
     settings,
     docker: valkeyDockerSettings.parse(dockerInput),
     appUsers,

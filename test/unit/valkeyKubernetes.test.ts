@@ -1,7 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { KubernetesPlatform } from "../../components/platform";
 import { ValkeyAppUsers } from "../../components/valkey/appUsers";
 import { valkeyServiceConnections } from "../../components/valkey/connections";
 import { ValkeyKubernetes } from "../../components/valkey/kubernetes";
@@ -14,30 +11,21 @@ import {
   redactSecrets,
   resetRecorder,
   settled,
+  testKubernetesPlatform,
   unwrapSecrets,
   valueOf,
 } from "../harness";
-
-function kubernetesPlatform(): KubernetesPlatform {
-  const provider = new k8s.Provider("k8s", { kubeconfig: "{}", namespace: "stellaops" });
-  return {
-    kind: "kubernetes",
-    provider,
-    namespace: pulumi.output("stellaops"),
-    namespaceName: "stellaops",
-    storageClass: "standard",
-    airgapped: false,
-    imagePullSecrets: ["mirror-pull"],
-    labels: { "app.kubernetes.io/part-of": "stellaops" },
-    stateful: { protect: true, retainOnDelete: false },
-  };
-}
 
 function build(settingsInput: object = {}, k8sInput: object = {}) {
   const settings = valkeySettings.parse(settingsInput);
   const appUsers = new ValkeyAppUsers("valkey-app", { settings });
   const server = new ValkeyKubernetes("valkey", {
-    platform: kubernetesPlatform(),
+    platform: testKubernetesPlatform({
+      providerName: "k8s",
+      kubeconfig: "{}",
+      storageClass: "standard",
+      stateful: { protect: true, retainOnDelete: false },
+    }),
     settings,
     kubernetes: valkeyKubernetesSettings.parse(k8sInput),
     appUsers,
