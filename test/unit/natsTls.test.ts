@@ -1,5 +1,3 @@
-import * as docker from "@pulumi/docker";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeEach, describe, expect, it } from "vitest";
 import { NatsAppUsers } from "../../components/nats/appUsers";
@@ -14,7 +12,6 @@ import {
   natsKubernetesSettings,
   natsSettings,
 } from "../../components/nats/settings";
-import type { DockerPlatform, KubernetesPlatform } from "../../components/platform";
 import { ConfigError, parseStackConfig } from "../../profiles/config";
 import { mergeServiceConnections } from "../../profiles/outputs";
 import {
@@ -23,6 +20,8 @@ import {
   isSecretOutput,
   resetRecorder,
   settled,
+  testDockerPlatform,
+  testKubernetesPlatform,
   unwrapSecrets,
   valueOf,
   type RecordedResource,
@@ -137,27 +136,11 @@ describe("NATS TLS settings", () => {
   });
 });
 
-function dockerPlatform(): DockerPlatform {
-  const provider = new docker.Provider("docker", { host: "unix:///var/run/docker.sock" });
-  const network = new docker.Network("stellaops-dev", { name: "stellaops-dev" }, { provider });
-  return {
-    kind: "docker",
-    provider,
-    network,
-    bindAddress: "127.0.0.1",
-    adminAddress: "127.0.0.1",
-    namePrefix: "stellaops-dev",
-    airgapped: false,
-    labels: {},
-    stateful: { protect: true, retainOnDelete: true },
-  };
-}
-
 function buildDocker(dockerInput: object) {
   const settings = natsSettings.parse({ enabled: true });
   const appUsers = new NatsAppUsers("nats-users", { settings });
   const server = new NatsDocker("nats", {
-    platform: dockerPlatform(),
+    platform: testDockerPlatform(),
     settings,
     docker: natsDockerSettings.parse(dockerInput),
     appUsers,
@@ -220,24 +203,11 @@ describe("NatsDocker with TLS", () => {
   });
 });
 
-function kubernetesPlatform(): KubernetesPlatform {
-  return {
-    kind: "kubernetes",
-    provider: new k8s.Provider("kubernetes", { namespace: "stellaops" }),
-    namespace: pulumi.output("stellaops"),
-    namespaceName: "stellaops",
-    airgapped: false,
-    imagePullSecrets: [],
-    labels: {},
-    stateful: { protect: true, retainOnDelete: true },
-  };
-}
-
 function buildKubernetes(kubernetesInput: object) {
   const settings = natsSettings.parse({ enabled: true });
   const appUsers = new NatsAppUsers("nats-users", { settings });
   const server = new NatsKubernetes("nats", {
-    platform: kubernetesPlatform(),
+    platform: testKubernetesPlatform({ imagePullSecrets: [], labels: {} }),
     settings,
     kubernetes: natsKubernetesSettings.parse(kubernetesInput),
     appUsers,

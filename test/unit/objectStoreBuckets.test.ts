@@ -1,5 +1,4 @@
 import * as aws from "@pulumi/aws";
-import * as docker from "@pulumi/docker";
 import { beforeEach, describe, expect, it } from "vitest";
 import { Buckets } from "../../components/objectStore/buckets";
 import { ObjectStoreDockerServer } from "../../components/objectStore/docker";
@@ -9,7 +8,7 @@ import {
   objectStoreDockerSettings,
   objectStoreSettings,
 } from "../../components/objectStore/settings";
-import type { AwsPlatform, DockerPlatform } from "../../components/platform";
+import type { AwsPlatform } from "../../components/platform";
 import {
   assertUniqueUrns,
   findResource,
@@ -18,6 +17,7 @@ import {
   resetRecorder,
   resourcesOfType,
   settled,
+  testDockerPlatform,
   unwrapSecrets,
   valueOf,
   type RecordedResource,
@@ -51,21 +51,6 @@ function awsPlatform(kmsKeyArn?: string): AwsPlatform {
   };
 }
 
-function dockerPlatform(): DockerPlatform {
-  const provider = new docker.Provider("docker", { host: "unix:///var/run/docker.sock" });
-  return {
-    kind: "docker",
-    provider,
-    network: new docker.Network("stellaops-dev", { name: "stellaops-dev" }, { provider }),
-    bindAddress: "127.0.0.1",
-    adminAddress: "127.0.0.1",
-    namePrefix: "stellaops-dev",
-    airgapped: false,
-    labels: {},
-    stateful: { protect: false, retainOnDelete: false },
-  };
-}
-
 function onAws(settings: object = PROD, options: { kmsKeyArn?: string; aws?: object; optional?: string[] } = {}) {
   const platform = awsPlatform(options.kmsKeyArn);
   return new Buckets("buckets", {
@@ -77,7 +62,7 @@ function onAws(settings: object = PROD, options: { kmsKeyArn?: string; aws?: obj
 }
 
 function onRustfs(settings: object = {}, optional: string[] = []) {
-  const platform = dockerPlatform();
+  const platform = testDockerPlatform({ stateful: { protect: false, retainOnDelete: false } });
   const server = new ObjectStoreDockerServer("rustfs", {
     platform,
     docker: objectStoreDockerSettings.parse({ hostPort: 18080 }),

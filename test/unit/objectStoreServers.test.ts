@@ -1,5 +1,3 @@
-import * as docker from "@pulumi/docker";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ObjectStoreDockerServer, rustfsHealthcheckTest } from "../../components/objectStore/docker";
@@ -11,7 +9,6 @@ import {
   objectStoreKubernetesSettings,
   type ObjectStoreExternalSettings,
 } from "../../components/objectStore/settings";
-import type { DockerPlatform, KubernetesPlatform } from "../../components/platform";
 import {
   assertUniqueUrns,
   findResource,
@@ -19,47 +16,24 @@ import {
   isSecretOutput,
   resetRecorder,
   settled,
+  testDockerPlatform,
+  testKubernetesPlatform,
   unwrapSecrets,
   valueOf,
 } from "../harness";
 
 const CONTAINER = "docker:index/container:Container";
 
-function dockerPlatform(bindAddress = "127.0.0.1"): DockerPlatform {
-  const provider = new docker.Provider("docker", { host: "unix:///var/run/docker.sock" });
-  return {
-    kind: "docker",
-    provider,
-    network: new docker.Network("stellaops-dev", { name: "stellaops-dev" }, { provider }),
-    bindAddress,
-    adminAddress: "127.0.0.1",
-    namePrefix: "stellaops-dev",
-    airgapped: false,
-    labels: { "stellaops.io/environment": "dev" },
-    stateful: { protect: true, retainOnDelete: true },
-  };
-}
-
-function kubernetesPlatform(): KubernetesPlatform {
-  return {
-    kind: "kubernetes",
-    provider: new k8s.Provider("kubernetes", { namespace: "stellaops" }),
-    namespace: pulumi.output("stellaops"),
-    namespaceName: "stellaops",
-    storageClass: "standard",
-    airgapped: false,
-    imagePullSecrets: ["mirror-pull"],
-    labels: { "app.kubernetes.io/part-of": "stellaops" },
-    stateful: { protect: true, retainOnDelete: true },
-  };
-}
+/** What these tests' platforms set beyond the shared fixture's defaults. */
+const DOCKER = { labels: { "stellaops.io/environment": "dev" } };
+const KUBERNETES = { storageClass: "standard" };
 
 describe("RustFS on Docker", () => {
   beforeEach(() => resetRecorder());
 
   it("runs the pinned image as uid 10001 on the platform network, healthy on /health before anything waits on it", async () => {
     const server = new ObjectStoreDockerServer("rustfs", {
-      platform: dockerPlatform("10.0.0.7"),
+      platform: testDockerPlatform({ ...DOCKER, bindAddress: "10.0.0.7" }),
       docker: objectStoreDockerSettings.parse({ image: "registry.local/rustfs@sha256:" + "a".repeat(64) }),
     });
     const records = await settled();
@@ -85,7 +59,7 @@ describe("RustFS on Docker", () => {
 
   it("configures RustFS through its environment, with generated keys that are secret and never the default", async () => {
     const server = new ObjectStoreDockerServer("rustfs", {
-      platform: dockerPlatform(),
+      platform: testDockerPlatform(DOCKER),
       docker: objectStoreDockerSettings.parse({ port: 9000, hostPort: 19000, region: "eu-central-1" }),
     });
     await settled();
@@ -123,7 +97,10 @@ describe("RustFS on Docker", () => {
   });
 
   it("keeps the data volume: protected, retained, labels never cause a replacement", async () => {
-    new ObjectStoreDockerServer("rustfs", { platform: dockerPlatform(), docker: objectStoreDockerSettings.parse({}) });
+    new ObjectStoreDockerServer("rustfs", {
+      platform: testDockerPlatform(DOCKER),
+      docker: objectStoreDockerSettings.parse({}),
+    });
     await settled();
     const volume = findResource("docker:index/volume:Volume", "rustfs-data");
     expect(volume.inputs).toMatchObject({ name: "stellaops-dev-rustfs-data" });
@@ -132,7 +109,7 @@ describe("RustFS on Docker", () => {
 
   it("publishes the console only when asked, on the bind address", async () => {
     new ObjectStoreDockerServer("rustfs", {
-      platform: dockerPlatform(),
+      platform: testDockerPlatform(DOCKER),
       docker: objectStoreDockerSettings.parse({ consoleEnabled: true, consoleHostPort: 19001 }),
     });
     await settled();
@@ -152,7 +129,7 @@ describe("RustFS on Kubernetes", () => {
 
   it("a one-replica StatefulSet as uid 10001 with fsGroup, credentials from its Secret, a protected data claim", async () => {
     const server = new ObjectStoreKubernetesServer("rustfs", {
-      platform: kubernetesPlatform(),
+      platform: testKubernetesPlatform(KUBERNETES),
       kubernetes: objectStoreKubernetesSettings.parse({ storageSize: "100Gi" }),
     });
     const records = await settled();
@@ -215,13 +192,13 @@ describe("RustFS on Kubernetes", () => {
   });
 
   it("keeps the data claim's inputs free of platform labels, so no label edit touches it", async () => {
-    const platform = { ...kubernetesPlatform(), labels: { team: "a" } };
+    const platform = testKubernetesPlatform({ ...KUBERNETES, labels: { team: "a" } });
     new ObjectStoreKubernetesServer("rustfs", { platform, kubernetes: objectStoreKubernetesSettings.parse({}) });
     await settled();
     const before = findResource("kubernetes:core/v1:PersistentVolumeClaim", "rustfs-data").inputs;
     resetRecorder();
     new ObjectStoreKubernetesServer("rustfs", {
-      platform: { ...kubernetesPlatform(), labels: { team: "b" } },
+      platform: testKubernetesPlatform({ ...KUBERNETES, labels: { team: "b" } }),
       kubernetes: objectStoreKubernetesSettings.parse({}),
     });
     await settled();
@@ -233,7 +210,7 @@ describe("RustFS on Kubernetes", () => {
 
   it("lets this program reach RustFS through a configured admin endpoint (a port-forward) instead", async () => {
     const server = new ObjectStoreKubernetesServer("rustfs", {
-      platform: kubernetesPlatform(),
+      platform: testKubernetesPlatform(KUBERNETES),
       kubernetes: objectStoreKubernetesSettings.parse({ adminEndpoint: "http://127.0.0.1:18080" }),
     });
     await settled();
