@@ -48,4 +48,4 @@ export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
 export function isSecretOutput(output: pulumi.Output<unknown>): Promise<boolean> {
   return pulumi.isSecret(output);
 }
-export { testDockerPlatform, testKubernetesPlatform } from "./platforms";
+export { testAwsPlatform, testDockerPlatform, testKubernetesPlatform } from "./platforms";

@@ -1,9 +1,10 @@
+import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { DockerPlatform, KubernetesPlatform } from "../../components/platform";
+import type { AwsPlatform, DockerPlatform, KubernetesPlatform } from "../../components/platform";
 
-// One fixture for the Docker/Kubernetes platforms unit tests build with real provider resources, instead of a copy per file.
+// One fixture for the Docker/Kubernetes/AWS platforms unit tests build with real provider resources, instead of a copy per file.
 
 type DockerPlatformOverrides = Partial<Omit<DockerPlatform, "kind" | "provider" | "network">> & {
   /** Logical (Pulumi) name of the docker.Network resource. */
@@ -56,5 +57,21 @@ export function testKubernetesPlatform(overrides: KubernetesPlatformOverrides = 
     labels: { "app.kubernetes.io/part-of": "stellaops" },
     stateful: { protect: true, retainOnDelete: true },
     ...fields,
+  };
+}
+
+/** An AwsPlatform on a real aws.Provider "aws" in eu-west-1, in an example VPC with one allowed security group. */
+export function testAwsPlatform(overrides: Partial<Omit<AwsPlatform, "kind" | "provider">> = {}): AwsPlatform {
+  return {
+    kind: "aws",
+    provider: new aws.Provider("aws", { region: "eu-west-1" }),
+    namePrefix: "stellaops-prod",
+    vpcId: "vpc-0a1b2c3d4e5f60718",
+    subnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
+    allowedSecurityGroupIds: ["sg-0a1b2c3d4e5f60aaa"],
+    allowedCidrs: [],
+    tags: {},
+    stateful: { protect: true, retainOnDelete: true },
+    ...overrides,
   };
 }

@@ -1,4 +1,3 @@
-import * as aws from "@pulumi/aws";
 import { beforeEach, describe, expect, it } from "vitest";
 import { Buckets } from "../../components/objectStore/buckets";
 import { ObjectStoreDockerServer } from "../../components/objectStore/docker";
@@ -8,7 +7,6 @@ import {
   objectStoreDockerSettings,
   objectStoreSettings,
 } from "../../components/objectStore/settings";
-import type { AwsPlatform } from "../../components/platform";
 import {
   assertUniqueUrns,
   findResource,
@@ -21,6 +19,7 @@ import {
   unwrapSecrets,
   valueOf,
   type RecordedResource,
+  testAwsPlatform,
 } from "../harness";
 
 const S3 = {
@@ -36,23 +35,8 @@ const S3 = {
 const KEY = "arn:aws:kms:eu-west-1:123456789012:key/0b7c3f3e-5d7c-4c9a-9a59-1f2e3d4c5b6a";
 const PROD = { bucketPrefix: "acme-prod-" };
 
-function awsPlatform(kmsKeyArn?: string): AwsPlatform {
-  return {
-    kind: "aws",
-    provider: new aws.Provider("aws", { region: "eu-west-1" }),
-    namePrefix: "stellaops-prod",
-    vpcId: "vpc-0a1b2c3d4e5f60718",
-    subnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
-    allowedSecurityGroupIds: ["sg-0a1b2c3d4e5f60aaa"],
-    allowedCidrs: [],
-    kmsKeyArn,
-    tags: {},
-    stateful: { protect: true, retainOnDelete: true },
-  };
-}
-
 function onAws(settings: object = PROD, options: { kmsKeyArn?: string; aws?: object; optional?: string[] } = {}) {
-  const platform = awsPlatform(options.kmsKeyArn);
+  const platform = testAwsPlatform({ kmsKeyArn: options.kmsKeyArn });
   return new Buckets("buckets", {
     settings: objectStoreSettings.parse(settings),
     target: { kind: "aws", platform, region: "eu-west-1", aws: objectStoreAwsSettings.parse(options.aws ?? {}) },

@@ -1,4 +1,3 @@
-import * as aws from "@pulumi/aws";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { AwsPlatform } from "../../components/platform";
 import { PostgresAwsServer, rdsIngressSources } from "../../components/postgres/aws";
@@ -16,24 +15,21 @@ import {
   settled,
   unwrapSecrets,
   valueOf,
+  testAwsPlatform,
 } from "../harness";
 
 const KMS = "arn:aws:kms:eu-west-1:123456789012:key/0d9d1c2e-1111-2222-3333-444455556666";
 
 function awsPlatform(overrides: Partial<AwsPlatform> = {}): AwsPlatform {
-  return {
-    kind: "aws",
-    provider: new aws.Provider("aws", { region: "eu-west-1" }),
-    namePrefix: "stellaops-prod",
+  return testAwsPlatform({
     vpcId: "vpc-0123456789abcdef0",
     subnetIds: ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"],
     allowedSecurityGroupIds: ["sg-0123456789abcdef0"],
     allowedCidrs: ["10.20.0.0/16"],
     kmsKeyArn: KMS,
     tags: { "stellaops:environment": "prod" },
-    stateful: { protect: true, retainOnDelete: true },
     ...overrides,
-  };
+  });
 }
 
 const INSTANCE = "aws:rds/instance:Instance";

@@ -1,4 +1,3 @@
-import * as aws from "@pulumi/aws";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { AwsPlatform } from "../../components/platform";
 import { ValkeyAppUsers } from "../../components/valkey/appUsers";
@@ -16,13 +15,11 @@ import {
   settled,
   unwrapSecrets,
   valueOf,
+  testAwsPlatform,
 } from "../harness";
 
 function awsPlatform(overrides: Partial<AwsPlatform> = {}): AwsPlatform {
-  return {
-    kind: "aws",
-    provider: new aws.Provider("aws", { region: "eu-west-1" }),
-    namePrefix: "stellaops-prod",
+  return testAwsPlatform({
     vpcId: "vpc-0abc",
     subnetIds: ["subnet-a", "subnet-b"],
     allowedSecurityGroupIds: ["sg-0app"],
@@ -31,7 +28,7 @@ function awsPlatform(overrides: Partial<AwsPlatform> = {}): AwsPlatform {
     tags: { stack: "prod" },
     stateful: { protect: true, retainOnDelete: false },
     ...overrides,
-  };
+  });
 }
 
 function build(settingsInput: object = {}, awsInput: object = {}, platform: AwsPlatform = awsPlatform()) {
