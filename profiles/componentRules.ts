@@ -3,6 +3,7 @@ import { awsEncryptionProblems } from "../components/objectStore/layout";
 import { natsStorageProblems } from "../components/nats/sizes";
 import { postgresLayoutProblems } from "../components/postgres/layout";
 import { valkeyConfigProblems, type ValkeyDeployment } from "../components/valkey/configProblems";
+import type { SettingsProblem } from "../components/settingsProblem";
 import { configKey, type ConfigProblem } from "./configErrors";
 import type { StackConfig } from "./config";
 
@@ -19,6 +20,11 @@ export function componentProblems(cfg: StackConfig): ConfigProblem[] {
   ];
 }
 
+/** A component's problem as the loader reports it: under its full config key. */
+function asConfigProblem(problem: SettingsProblem): ConfigProblem {
+  return { key: configKey(problem.path), message: problem.message };
+}
+
 /** The S3 backend each profile provisions buckets on (the servers' `backend`, or Amazon S3 itself). */
 export function objectStoreBackendOf(cfg: StackConfig): ObjectStoreBackend {
   switch (cfg.profile) {
@@ -33,10 +39,7 @@ export function objectStoreBackendOf(cfg: StackConfig): ObjectStoreBackend {
 
 /** Schemas, roles, grants and extensions the PostgreSQL layout cannot honour (components/postgres/layout.ts). */
 export function postgresProblems(cfg: StackConfig): ConfigProblem[] {
-  return postgresLayoutProblems(cfg.postgres, cfg.services.optional).map((p) => ({
-    key: configKey(p.path),
-    message: p.message,
-  }));
+  return postgresLayoutProblems(cfg.postgres, cfg.services.optional).map(asConfigProblem);
 }
 
 /** Bucket features the backend lacks, and S3 encryption settings it cannot use (components/objectStore). */
@@ -45,7 +48,7 @@ export function objectStoreProblems(cfg: StackConfig): ConfigProblem[] {
     ...backendProblems(cfg.objectStore, objectStoreBackendOf(cfg)),
     ...(cfg.profile === "aws" ? awsEncryptionProblems(cfg.aws.objectStore, cfg.aws.kmsKeyArn) : []),
   ];
-  return problems.map((p) => ({ key: configKey(p.path), message: p.message }));
+  return problems.map(asConfigProblem);
 }
 
 /** The Valkey platform block the profile's components read. */
@@ -64,17 +67,11 @@ function valkeyDeploymentOf(cfg: StackConfig): ValkeyDeployment {
 
 /** ACL users and their names, the chart's image and write quorum, ElastiCache, an existing server (components/valkey). */
 export function valkeyProblems(cfg: StackConfig): ConfigProblem[] {
-  return valkeyConfigProblems(cfg.valkey, cfg.services.optional, valkeyDeploymentOf(cfg)).map((p) => ({
-    key: configKey(p.path),
-    message: p.message,
-  }));
+  return valkeyConfigProblems(cfg.valkey, cfg.services.optional, valkeyDeploymentOf(cfg)).map(asConfigProblem);
 }
 
 /** JetStream's file store must fit on its Kubernetes volume (components/nats/sizes.ts). */
 export function jetstreamVolumeProblems(cfg: StackConfig): ConfigProblem[] {
   if (!cfg.nats.enabled || cfg.profile !== "kubernetes") return [];
-  return natsStorageProblems(cfg.nats.jetstream.maxFileStore, cfg.kubernetes.nats.storageSize).map((p) => ({
-    key: configKey(p.path),
-    message: p.message,
-  }));
+  return natsStorageProblems(cfg.nats.jetstream.maxFileStore, cfg.kubernetes.nats.storageSize).map(asConfigProblem);
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
+import { settingsKey } from "../components/settingsProblem";
 
 export const CONFIG_NAMESPACE = "stellaops-infra";
 
@@ -35,11 +36,7 @@ export function formatProblems(stack: string, problems: readonly ConfigProblem[]
 
 /** `stellaops-infra:postgres.version` from a path like ["postgres", "version"]. */
 export function configKey(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return `${CONFIG_NAMESPACE}:<root>`;
-  const [top, ...rest] = path.map(String);
-  let key = `${CONFIG_NAMESPACE}:${top}`;
-  for (const part of rest) key += /^\d+$/.test(part) ? `[${part}]` : `.${part}`;
-  return key;
+  return `${CONFIG_NAMESPACE}:${path.length === 0 ? "<root>" : settingsKey(path)}`;
 }
 
 /** Turns zod issues into operator-facing problems: key, and what is allowed (never the offending value). */

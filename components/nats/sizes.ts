@@ -1,3 +1,5 @@
+import type { SettingsProblem } from "../settingsProblem";
+
 /**
  * Sizes in NATS configuration syntax and their comparison with Kubernetes volume sizes. Pure.
  * nats-server reads K/M/G/T as powers of 1000 and KB/MB/GB/TB (and Ki/KiB…) as powers of 1024, case-insensitive.
@@ -25,17 +27,11 @@ export function kubernetesQuantityBytes(quantity: string): number {
   return Number(match[1]) * 1024 ** POWER[match[2][0].toLowerCase()];
 }
 
-/** A problem with a config path relative to `stellaops-infra:` (the loader turns the path into the key). */
-export interface NatsSettingProblem {
-  readonly path: readonly string[];
-  readonly message: string;
-}
-
 /**
  * JetStream refuses to start when max_file_store exceeds the space on its volume, so on Kubernetes the PVC
  * (kubernetes.nats.storageSize) must hold nats.jetstream.maxFileStore.
  */
-export function natsStorageProblems(maxFileStore: string, storageSize: string): NatsSettingProblem[] {
+export function natsStorageProblems(maxFileStore: string, storageSize: string): SettingsProblem[] {
   if (natsSizeBytes(maxFileStore) <= kubernetesQuantityBytes(storageSize)) return [];
   return [
     {

@@ -1,4 +1,5 @@
 import { BUCKET_ROLES, type BucketRole } from "../catalog";
+import type { SettingsProblem } from "../settingsProblem";
 
 /**
  * S3 bucket naming rules (general purpose buckets), checked before anything is created. Pure: no Pulumi.
@@ -45,12 +46,6 @@ export function bucketPrefixViolation(prefix: string): string | undefined {
   const reserved = RESERVED_PREFIXES.find((p) => prefix.startsWith(p));
   if (reserved) return `must not start with the reserved prefix "${reserved}"`;
   return undefined;
-}
-
-/** A problem at a path below `stellaops-infra:objectStore`. */
-export interface SettingsProblem {
-  readonly path: readonly string[];
-  readonly message: string;
 }
 
 interface NamingInput {

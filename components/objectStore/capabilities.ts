@@ -1,5 +1,5 @@
 import { BUCKET_ROLES, DEFAULT_BUCKET_NAMES } from "../catalog";
-import type { SettingsProblem } from "./bucketNames";
+import type { SettingsProblem } from "../settingsProblem";
 import type { ObjectStoreSettings } from "./settings";
 
 /**

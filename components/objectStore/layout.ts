@@ -1,5 +1,6 @@
 import { BUCKET_ROLES, type BucketRole, type ServiceSpec } from "../catalog";
-import { bucketNameProblems, fullBucketNames, type SettingsProblem } from "./bucketNames";
+import type { SettingsProblem } from "../settingsProblem";
+import { bucketNameProblems, fullBucketNames } from "./bucketNames";
 import {
   backendProblems,
   CAPABILITIES,

@@ -1,4 +1,5 @@
 import { activeServices, appSchemaOf, type ServiceSpec } from "../catalog";
+import { SettingsError, settingsKey, type SettingsProblem } from "../settingsProblem";
 import type { PostgresSettings } from "./settings";
 
 /**
@@ -67,24 +68,8 @@ export interface PostgresLayout {
   readonly locale?: string;
 }
 
-/** One way the settings contradict the layout: the config path (from the root, `postgres.…`) and what is allowed. */
-export interface LayoutProblem {
-  readonly path: readonly (string | number)[];
-  readonly message: string;
-}
-
-/** `postgres.readGrants[0].schema` from ["postgres", "readGrants", 0, "schema"]. */
-export function layoutKey(path: readonly (string | number)[]): string {
-  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
-}
-
 /** Settings the layout cannot honour; the message lists every problem with its key. */
-export class LayoutError extends Error {
-  constructor(readonly problems: readonly LayoutProblem[]) {
-    super(problems.map((p) => `${layoutKey(p.path)}: ${p.message}`).join("\n"));
-    this.name = "LayoutError";
-  }
-}
+export class LayoutError extends SettingsError {}
 
 /** Service id as it appears in identifiers: `evidence-locker` → `evidence_locker`. */
 export function identifierPart(serviceId: string): string {
@@ -115,7 +100,7 @@ export function passwordVariableFor(serviceId: string): string {
 export function postgresLayoutProblems(
   settings: PostgresSettings,
   enabledOptionalServices: readonly string[] = [],
-): LayoutProblem[] {
+): SettingsProblem[] {
   return layoutWithProblems(settings, enabledOptionalServices).problems;
 }
 
@@ -137,8 +122,8 @@ export function buildLayout(
 function layoutWithProblems(
   settings: PostgresSettings,
   enabledOptionalServices: readonly string[],
-): { layout: PostgresLayout; problems: LayoutProblem[] } {
-  const problems: LayoutProblem[] = [];
+): { layout: PostgresLayout; problems: SettingsProblem[] } {
+  const problems: SettingsProblem[] = [];
   const services = activeServices(enabledOptionalServices);
   const activeIds = new Set(services.map((s) => s.id));
   problems.push(...inactiveServiceProblems(settings, activeIds));
@@ -166,8 +151,8 @@ function layoutWithProblems(
   const collided = new Set<string>();
   for (const name of duplicates(schemas.map((s) => s.name))) {
     const path = extraPath(name);
-    if (collided.has(layoutKey(path))) continue;
-    collided.add(layoutKey(path));
+    if (collided.has(settingsKey(path))) continue;
+    collided.add(settingsKey(path));
     problems.push({
       path,
       message: `"${name}" names a schema that already exists in the layout (schema names are unique across databases)`,
@@ -248,7 +233,7 @@ function readGrants(
   schemas: readonly SchemaSpec[],
   roleOf: ReadonlyMap<string, string>,
   databaseOf: (serviceId: string) => string,
-  problems: LayoutProblem[],
+  problems: SettingsProblem[],
 ): ReadGrantSpec[] {
   const seen = new Set<string>();
   return settings.readGrants.flatMap((grant, i) => {
@@ -296,7 +281,7 @@ function extensions(
   settings: PostgresSettings,
   databaseNames: readonly string[],
   schemas: readonly SchemaSpec[],
-  problems: LayoutProblem[],
+  problems: SettingsProblem[],
 ): ExtensionSpec[] {
   return settings.extensions.flatMap((ext, i) => {
     const database = ext.database ?? settings.database;
@@ -320,7 +305,7 @@ function extensions(
 }
 
 /** Settings may only name services that are part of this deployment. */
-function inactiveServiceProblems(settings: PostgresSettings, active: ReadonlySet<string>): LayoutProblem[] {
+function inactiveServiceProblems(settings: PostgresSettings, active: ReadonlySet<string>): SettingsProblem[] {
   const named: [(string | number)[], string][] = [
     ...Object.keys(settings.serviceDatabases).map((id): [string[], string] => [
       ["postgres", "serviceDatabases", id],

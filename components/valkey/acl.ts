@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { activeServices, VALKEY_ONLY_CONSUMERS } from "../catalog";
-import { throwOnProblems, type ValkeyProblem } from "./problems";
+import type { SettingsProblem } from "../settingsProblem";
+import { throwOnProblems } from "./problems";
 import type { ValkeySettings } from "./settings";
 
 /**
@@ -160,9 +161,12 @@ export function serverAclUsers(server: ValkeyServerKind, adminUser: string): Acl
 const EXTRA_PATTERN_KEYS = ["extraKeyPatterns", "extraReadKeyPatterns", "extraChannelPatterns"] as const;
 
 /** Per-service extras the ACL model cannot apply: any in shared mode, and extras for services not enabled. */
-export function appAclUserProblems(settings: AppAclSettings, enabledOptional: readonly string[] = []): ValkeyProblem[] {
+export function appAclUserProblems(
+  settings: AppAclSettings,
+  enabledOptional: readonly string[] = [],
+): SettingsProblem[] {
   const consumerIds = valkeyConsumers(enabledOptional).map((c) => c.id);
-  const problems: ValkeyProblem[] = [];
+  const problems: SettingsProblem[] = [];
   for (const key of EXTRA_PATTERN_KEYS) {
     const ids = Object.keys(settings[key]);
     if (ids.length === 0) continue;
@@ -191,7 +195,7 @@ export function appAclUserProblems(settings: AppAclSettings, enabledOptional: re
 export function operatorManagedUserProblems(
   settings: Pick<ValkeySettings, "aclMode">,
   operatorManaged: boolean,
-): ValkeyProblem[] {
+): SettingsProblem[] {
   if (!operatorManaged || settings.aclMode === "shared") return [];
   return [
     {
@@ -259,7 +263,7 @@ function nameSource(user: AclUser): string {
 }
 
 /** Why two or more users share a name, said against the key that chose it. */
-function clashProblem(name: string, users: readonly AclUser[]): ValkeyProblem {
+function clashProblem(name: string, users: readonly AclUser[]): SettingsProblem {
   const chosen = users.filter((u) => u.role === "admin" || u.role === "app");
   const fixed = users.map((u) => u.role).find((role): role is FixedRole => role !== "admin" && role !== "app");
   const keyOf = (u: AclUser | undefined): string[] =>
@@ -285,7 +289,7 @@ function clashProblem(name: string, users: readonly AclUser[]): ValkeyProblem {
 }
 
 /** One problem per name that two users share (an appUser equal to the admin user, or to a fixed user). */
-export function duplicateUserProblems(users: readonly AclUser[]): ValkeyProblem[] {
+export function duplicateUserProblems(users: readonly AclUser[]): SettingsProblem[] {
   const byName = new Map<string, AclUser[]>();
   for (const u of users) byName.set(u.name, [...(byName.get(u.name) ?? []), u]);
   return [...byName.entries()].filter(([, same]) => same.length > 1).map(([name, same]) => clashProblem(name, same));

@@ -1,6 +1,7 @@
 import { chartPermissions, type AclUser } from "./acl";
 import { renderChartValkeyConf } from "./conf";
-import { throwOnProblems, type ValkeyProblem } from "./problems";
+import type { SettingsProblem } from "../settingsProblem";
+import { throwOnProblems } from "./problems";
 import type { ValkeyKubernetesSettings, ValkeySettings } from "./settings";
 
 /**
@@ -24,7 +25,7 @@ function splitReference(reference: string): { name: string; digest?: string; col
 }
 
 /** The chart renders `repository:tag`, so the image needs a tag (a digest alone cannot be rendered). */
-function chartImageProblems(reference: string): ValkeyProblem[] {
+function chartImageProblems(reference: string): SettingsProblem[] {
   if (splitReference(reference).colon >= 0) return [];
   return [
     {
@@ -35,7 +36,7 @@ function chartImageProblems(reference: string): ValkeyProblem[] {
 }
 
 /** A write quorum (minReplicasToWrite) the replicas cannot satisfy would make the primary refuse every write. */
-function writeQuorumProblems(k: Pick<ValkeyKubernetesSettings, "replicas" | "minReplicasToWrite">): ValkeyProblem[] {
+function writeQuorumProblems(k: Pick<ValkeyKubernetesSettings, "replicas" | "minReplicasToWrite">): SettingsProblem[] {
   const path = ["kubernetes", "valkey", "minReplicasToWrite"];
   if (k.replicas === 0 && k.minReplicasToWrite > 0) {
     return [{ path, message: "needs kubernetes.valkey.replicas >= 1" }];
@@ -54,7 +55,7 @@ function writeQuorumProblems(k: Pick<ValkeyKubernetesSettings, "replicas" | "min
 /** Settings the valkey chart cannot render: an image without a tag, a write quorum the replicas cannot meet. */
 export function valkeyChartProblems(
   k: Pick<ValkeyKubernetesSettings, "image" | "replicas" | "minReplicasToWrite">,
-): ValkeyProblem[] {
+): SettingsProblem[] {
   return [...chartImageProblems(k.image), ...writeQuorumProblems(k)];
 }
 

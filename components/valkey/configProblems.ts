@@ -8,7 +8,7 @@ import {
 import { valkeyChartProblems } from "./chartValues";
 import { externalHostProblems } from "./connections";
 import { elastiCacheProblems } from "./elasticache";
-import type { ValkeyProblem } from "./problems";
+import type { SettingsProblem } from "../settingsProblem";
 import type { ValkeyAwsSettings, ValkeyExternalSettings, ValkeyKubernetesSettings, ValkeySettings } from "./settings";
 
 /** The platform block of the stack config the Valkey components of a profile read. */
@@ -31,7 +31,7 @@ export function valkeyConfigProblems(
   settings: ValkeySettings,
   enabledOptionalServices: readonly string[],
   deployment: ValkeyDeployment,
-): ValkeyProblem[] {
+): SettingsProblem[] {
   const appProblems = appAclUserProblems(settings, enabledOptionalServices);
   // Extras problems leave the users' names alone, so name clashes are still found; the extras are just not applied.
   const names = appAclUsers({ ...settings, ...NO_EXTRAS }, enabledOptionalServices);
@@ -48,7 +48,7 @@ export function valkeyConfigProblems(
 
 const NO_EXTRAS = { extraKeyPatterns: {}, extraReadKeyPatterns: {}, extraChannelPatterns: {} };
 
-function platformProblems(settings: ValkeySettings, deployment: ValkeyDeployment): ValkeyProblem[] {
+function platformProblems(settings: ValkeySettings, deployment: ValkeyDeployment): SettingsProblem[] {
   switch (deployment.platform) {
     case "docker":
       return [];

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ServerContract } from "../contract";
 import type { ValkeyAppUsers } from "./appUsers";
-import type { ValkeyProblem } from "./problems";
+import type { SettingsProblem } from "../settingsProblem";
 
 /** What one StellaOps service needs to reach Valkey. Credential-bearing fields are Pulumi secrets. */
 export interface ValkeyServiceConnection {
@@ -22,7 +22,7 @@ function connectionStringValueProblem(field: string, value: string): string | un
 }
 
 /** An existing server's host goes into every service's connection string. */
-export function externalHostProblems(host: string): ValkeyProblem[] {
+export function externalHostProblems(host: string): SettingsProblem[] {
   const message = connectionStringValueProblem("host", host);
   return message === undefined ? [] : [{ path: ["external", "valkey", "host"], message }];
 }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { ValkeyConfigError, type ValkeyProblem } from "./problems";
+import type { SettingsProblem } from "../settingsProblem";
+import { ValkeyConfigError } from "./problems";
 import type { ValkeyAwsSettings, ValkeySettings } from "./settings";
 
 /** ElastiCache naming and validation for Valkey, pure. */
@@ -27,7 +28,7 @@ function familyOf(engineVersion: string): string | undefined {
 }
 
 /** An engine version outside FAMILIES has no parameter group to give it. */
-function engineVersionProblems(engineVersion: string): ValkeyProblem[] {
+function engineVersionProblems(engineVersion: string): SettingsProblem[] {
   if (familyOf(engineVersion) !== undefined) return [];
   return [
     {
@@ -57,8 +58,8 @@ export function elastiCacheParameters(
 /** Automatic failover and Multi-AZ both need a replica to promote. */
 export function replicationProblems(
   settings: Pick<ValkeyAwsSettings, "nodes" | "automaticFailover" | "multiAz">,
-): ValkeyProblem[] {
-  const problems: ValkeyProblem[] = [];
+): SettingsProblem[] {
+  const problems: SettingsProblem[] = [];
   if (settings.automaticFailover && settings.nodes < 2) {
     problems.push({
       path: ["aws", "valkey", "automaticFailover"],
@@ -77,7 +78,7 @@ export function replicationProblems(
 /** What ElastiCache would refuse: replication without a replica, an engine version it does not offer. */
 export function elastiCacheProblems(
   settings: Pick<ValkeyAwsSettings, "nodes" | "automaticFailover" | "multiAz" | "engineVersion">,
-): ValkeyProblem[] {
+): SettingsProblem[] {
   return [...replicationProblems(settings), ...engineVersionProblems(settings.engineVersion)];
 }
 
