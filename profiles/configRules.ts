@@ -64,10 +64,7 @@ export function natsProblems(cfg: StackConfig, raw: Readonly<Record<string, unkn
  * Under kubernetes.denyEgress, the CloudNativePG instance pods (which the kubernetes profile always runs in the
  * namespace) must still reach the Kubernetes API server, and only its addresses can say where that is.
  */
-export function apiServerEgressProblems(
-  cfg: StackConfig,
-  raw: Readonly<Record<string, unknown>> = {},
-): ConfigProblem[] {
+export function apiServerEgressProblems(cfg: StackConfig, raw: Readonly<Record<string, unknown>>): ConfigProblem[] {
   if (cfg.profile !== "kubernetes") return [];
   if (!cfg.kubernetes.denyEgress) {
     // Egress addresses do nothing without the deny policy; given anyway, they are a mistake to point out.

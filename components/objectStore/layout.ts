@@ -80,15 +80,18 @@ export class ObjectStoreConfigError extends Error {
   }
 }
 
-/** The KMS key S3 encrypts with: aws.objectStore.kmsKeyArn, else the platform's aws.kmsKeyArn. */
-function awsKmsKey(aws: ObjectStoreAwsSettings, platformKmsKeyArn?: string): string | undefined {
-  return aws.kmsKeyArn ?? platformKmsKeyArn;
+/**
+ * The KMS key S3 encrypts with (aws.objectStore.kmsKeyArn, else the platform's aws.kmsKeyArn) and the mode: SSE-KMS
+ * when a key is configured or asked for, SSE-S3 otherwise.
+ */
+function awsEncryptionChoice(aws: ObjectStoreAwsSettings, platformKmsKeyArn?: string) {
+  const key = aws.kmsKeyArn ?? platformKmsKeyArn;
+  return { key, mode: aws.encryption ?? (key !== undefined ? "sse-kms" : "sse-s3") };
 }
 
 /** Encryption settings S3 cannot use; the config loader reports them with the rest of the stack config. */
 export function awsEncryptionProblems(aws: ObjectStoreAwsSettings, platformKmsKeyArn?: string): SettingsProblem[] {
-  const key = awsKmsKey(aws, platformKmsKeyArn);
-  const mode = aws.encryption ?? (key !== undefined ? "sse-kms" : "sse-s3");
+  const { key, mode } = awsEncryptionChoice(aws, platformKmsKeyArn);
   if (mode === "sse-kms" && key !== undefined && key.includes(":alias/")) {
     return [
       {
@@ -107,8 +110,7 @@ export function awsEncryptionProblems(aws: ObjectStoreAwsSettings, platformKmsKe
 export function resolveAwsEncryption(aws: ObjectStoreAwsSettings, platformKmsKeyArn?: string): EncryptionPlan {
   const problems = awsEncryptionProblems(aws, platformKmsKeyArn);
   if (problems.length > 0) throw new ObjectStoreConfigError(problems);
-  const key = awsKmsKey(aws, platformKmsKeyArn);
-  const mode = aws.encryption ?? (key !== undefined ? "sse-kms" : "sse-s3");
+  const { key, mode } = awsEncryptionChoice(aws, platformKmsKeyArn);
   if (mode === "sse-s3") return { algorithm: "AES256" };
   return key !== undefined ? { algorithm: "aws:kms", kmsKeyArn: key } : { algorithm: "aws:kms" };
 }

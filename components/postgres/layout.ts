@@ -76,9 +76,14 @@ export function identifierPart(serviceId: string): string {
   return serviceId.replace(/-/g, "_");
 }
 
+/** The role name the pattern gives a service, valid or not. */
+function roleNameOf(pattern: string, serviceId: string): string {
+  return pattern.replace("{service}", identifierPart(serviceId));
+}
+
 /** Why the role name pattern gives no valid role name for a service; undefined when it does. */
 function roleNameProblem(pattern: string, serviceId: string): string | undefined {
-  const name = pattern.replace("{service}", identifierPart(serviceId));
+  const name = roleNameOf(pattern, serviceId);
   if (/^[a-z_][a-z0-9_]{0,62}$/.test(name)) return undefined;
   return `"${pattern}" gives "${name}" for service ${serviceId}; role names must be lowercase identifiers of at most 63 characters`;
 }
@@ -86,7 +91,7 @@ function roleNameProblem(pattern: string, serviceId: string): string | undefined
 export function roleNameFor(pattern: string, serviceId: string): string {
   const problem = roleNameProblem(pattern, serviceId);
   if (problem !== undefined) throw new LayoutError([{ path: ["postgres", "roleNamePattern"], message: problem }]);
-  return pattern.replace("{service}", identifierPart(serviceId));
+  return roleNameOf(pattern, serviceId);
 }
 
 export function passwordVariableFor(serviceId: string): string {
@@ -130,9 +135,7 @@ function layoutWithProblems(
 
   const databaseOf = (serviceId: string): string =>
     (settings.serviceDatabases as Record<string, string | undefined>)[serviceId] ?? settings.database;
-  const roleOf = new Map(
-    services.map((s) => [s.id, settings.roleNamePattern.replace("{service}", identifierPart(s.id))]),
-  );
+  const roleOf = new Map(services.map((s) => [s.id, roleNameOf(settings.roleNamePattern, s.id)]));
   const badRoleName = services.map((s) => roleNameProblem(settings.roleNamePattern, s.id)).find((p) => p);
   if (badRoleName) problems.push({ path: ["postgres", "roleNamePattern"], message: badRoleName });
   for (const name of duplicates([...roleOf.values()])) {
