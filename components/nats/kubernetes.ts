@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { statefulResourceOptions, type AdminCredentials, type ServerContract, type ServerEndpoint } from "../contract";
-import { helmChartArgs, type KubernetesPlatform } from "../platform";
+import type { AdminCredentials, ServerContract, ServerEndpoint } from "../contract";
+import { dataChartRelease } from "../kubernetes/dataChartRelease";
+import type { KubernetesPlatform } from "../platform";
 import type { NatsAppUsers } from "./appUsers";
 import {
   chartUsers,
@@ -97,25 +98,16 @@ export class NatsKubernetes extends pulumi.ComponentResource implements ServerCo
       podAnnotations: { [CREDENTIALS_CHECKSUM_ANNOTATION]: checksum },
     });
 
-    this.release = new k8s.helm.v3.Release(
-      `${name}-release`,
-      {
-        name: kubernetes.releaseName,
-        namespace: platform.namespace,
-        ...helmChartArgs(kubernetes.chart),
-        values,
-        // Install or upgrade completes only when the pods are ready (/healthz); a failed upgrade rolls back.
-        atomic: true,
-        timeout: 600,
-      },
-      {
-        parent: this,
-        provider,
-        dependsOn: [this.credentialsSecret],
-        // The release owns the JetStream volumes (StatefulSet claims, which Helm leaves behind on uninstall).
-        ...statefulResourceOptions(platform.stateful),
-      },
-    );
+    // The release owns the JetStream volumes (StatefulSet claims, which Helm leaves behind on uninstall); its pods
+    // are ready on /healthz.
+    this.release = dataChartRelease(`${name}-release`, {
+      platform,
+      releaseName: kubernetes.releaseName,
+      chart: kubernetes.chart,
+      values,
+      dependsOn: [this.credentialsSecret],
+      parent: this,
+    });
 
     const host = `${kubernetes.releaseName}.${platform.namespaceName}.svc`;
     this.endpoint = { host: pulumi.output(host), port: pulumi.output(NATS_CLIENT_PORT) };

@@ -1,7 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { statefulResourceOptions, type AdminCredentials, type ServerContract, type ServerEndpoint } from "../contract";
-import { helmChartArgs, type KubernetesPlatform } from "../platform";
+import type { AdminCredentials, ServerContract, ServerEndpoint } from "../contract";
+import { dataChartRelease } from "../kubernetes/dataChartRelease";
+import type { KubernetesPlatform } from "../platform";
 import { assertDistinctUsers, serverAclUsers } from "./acl";
 import type { ValkeyAppUsers } from "./appUsers";
 import { valkeyChartValues } from "./chartValues";
@@ -73,25 +74,15 @@ export class ValkeyKubernetes extends pulumi.ComponentResource implements Server
       keepVolume: platform.stateful.protect || platform.stateful.retainOnDelete,
     });
 
-    this.release = new k8s.helm.v3.Release(
-      `${name}-release`,
-      {
-        name: kubernetes.releaseName,
-        namespace: platform.namespace,
-        ...helmChartArgs(kubernetes.chart),
-        values,
-        // Install or upgrade completes only when the pods are ready; a failed upgrade rolls back.
-        atomic: true,
-        timeout: 600,
-      },
-      {
-        parent: this,
-        provider,
-        dependsOn: [this.usersSecret],
-        // The release owns the data volumes.
-        ...statefulResourceOptions(platform.stateful),
-      },
-    );
+    // The release owns the data volumes.
+    this.release = dataChartRelease(`${name}-release`, {
+      platform,
+      releaseName: kubernetes.releaseName,
+      chart: kubernetes.chart,
+      values,
+      dependsOn: [this.usersSecret],
+      parent: this,
+    });
 
     const host = `${kubernetes.releaseName}.${platform.namespaceName}.svc`;
     this.endpoint = { host: pulumi.output(host), port: pulumi.output(VALKEY_SERVICE_PORT) };
