@@ -6,3 +6,16 @@
 export function exitWhenFlushed(code: number): void {
   process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
 }
+
+/**
+ * Runs a command's `main` and exits with the code it returns, once the output is flushed; an unexpected error is
+ * one line on stderr (`<name> failed: …`, no stack trace) and exit code 1.
+ */
+export function runCli(name: string, main: () => Promise<number> | number): void {
+  Promise.resolve()
+    .then(main)
+    .then(exitWhenFlushed, (err: unknown) => {
+      process.stderr.write(`${name} failed: ${err instanceof Error ? err.message : String(err)}\n`);
+      exitWhenFlushed(1);
+    });
+}

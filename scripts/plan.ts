@@ -9,7 +9,7 @@ import { ConfigError } from "../profiles/configErrors";
 import { installMocks } from "../test/harness/mocks";
 import { UnknownStackError } from "../test/harness/stackFiles";
 import { RENDERERS } from "./planFormats";
-import { exitWhenFlushed } from "./exitWhenFlushed";
+import { runCli } from "./exitWhenFlushed";
 
 const FORMATS = ["json", ...Object.keys(RENDERERS)] as const;
 
@@ -49,10 +49,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => exitWhenFlushed(code),
-  (err: unknown) => {
-    process.stderr.write(`plan failed: ${err instanceof Error ? err.message : String(err)}\n`);
-    exitWhenFlushed(1);
-  },
-);
+runCli("plan", main);

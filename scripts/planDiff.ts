@@ -21,7 +21,7 @@ import type { PlanDocument } from "../test/harness/plan";
 import { PROJECT_ROOT } from "../test/harness/stackFiles";
 import { diffPlans } from "./planFormats/diff";
 import { renderDiffMarkdown } from "./planFormats/diffMarkdown";
-import { exitWhenFlushed } from "./exitWhenFlushed";
+import { runCli } from "./exitWhenFlushed";
 
 const USAGE =
   "usage: npm run plan:diff -- --stack <name> --base <git-ref> [--dir <project dir>] [--out <file>] [--head-label <text>] [--base-label <text>]\n";
@@ -143,9 +143,4 @@ function main(): number {
   }
 }
 
-try {
-  exitWhenFlushed(main());
-} catch (err) {
-  process.stderr.write(`plan:diff failed: ${err instanceof Error ? err.message : String(err)}\n`);
-  exitWhenFlushed(1);
-}
+runCli("plan:diff", main);

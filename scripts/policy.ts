@@ -17,7 +17,7 @@ import { RULES } from "../policy/rules";
 import { ConfigError } from "../profiles/configErrors";
 import { installMocks } from "../test/harness/mocks";
 import { readStackConfig, UnknownStackError } from "../test/harness/stackFiles";
-import { exitWhenFlushed } from "./exitWhenFlushed";
+import { runCli } from "./exitWhenFlushed";
 
 const USAGE =
   "usage: npm run policy -- --stack <name> [--plan <plan.json>] [--format text|json] [--crossguard-config <file>] [--dir <project dir>]\n";
@@ -73,10 +73,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => exitWhenFlushed(code),
-  (err: unknown) => {
-    process.stderr.write(`policy failed: ${err instanceof Error ? err.message : String(err)}\n`);
-    exitWhenFlushed(1);
-  },
-);
+runCli("policy", main);
