@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { KubernetesPlatform } from "../../components/platform";
+import { namespaceNetworkPolicy } from "./networkPolicy";
 
 /** `stellaops-infra:kubernetes.apiServer`: the Kubernetes API server by address, as NetworkPolicy needs it. */
 export interface ApiServerAddresses {
@@ -52,16 +53,13 @@ export function cnpgApiServerEgressPolicy(
   args: CnpgApiServerEgressArgs,
   opts: pulumi.CustomResourceOptions = {},
 ): k8s.networking.v1.NetworkPolicy {
-  return new k8s.networking.v1.NetworkPolicy(
+  return namespaceNetworkPolicy(
     name,
+    platform,
     {
-      metadata: {
-        name: "stellaops-cnpg-apiserver-egress",
-        namespace: platform.namespace,
-        labels: { ...platform.labels },
-      },
+      metadataName: "stellaops-cnpg-apiserver-egress",
       spec: cnpgApiServerEgressSpec(args.apiServer, args.clusterName),
     },
-    { ...opts, provider: platform.provider },
+    opts,
   );
 }

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { KubernetesPlatform } from "../../components/platform";
+import { namespaceNetworkPolicy } from "./networkPolicy";
 
 /** `stellaops-infra:kubernetes.dns`: where cluster DNS answers. */
 export interface ClusterDns {
@@ -54,16 +55,10 @@ export function denyEgressPolicy(
   dns: ClusterDns,
   opts: pulumi.CustomResourceOptions = {},
 ): k8s.networking.v1.NetworkPolicy {
-  return new k8s.networking.v1.NetworkPolicy(
+  return namespaceNetworkPolicy(
     name,
-    {
-      metadata: {
-        name: "stellaops-default-deny-egress",
-        namespace: platform.namespace,
-        labels: { ...platform.labels },
-      },
-      spec: denyEgressSpec(dns),
-    },
-    { ...opts, provider: platform.provider },
+    platform,
+    { metadataName: "stellaops-default-deny-egress", spec: denyEgressSpec(dns) },
+    opts,
   );
 }
