@@ -1,9 +1,9 @@
-import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { PlanDocument } from "../harness/plan";
+import { npmRun, projectWithStack } from "../harness/cli";
 import { PROJECT_ROOT } from "../harness/stackFiles";
 
 /**
@@ -16,25 +16,8 @@ const D2 = `sha256:${"b2".repeat(32)}`;
 const D3 = `sha256:${"c3".repeat(32)}`;
 const MIRROR = "registry.local:5000/stellaops";
 
-function npmRun(script: string, args: string[]) {
-  const result = spawnSync("npm", ["run", "--silent", script, "--", ...args], {
-    cwd: PROJECT_ROOT,
-    encoding: "utf8",
-    timeout: 120_000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
 const scratch = mkdtempSync(join(tmpdir(), "stellaops-airgap-cli-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-function projectWithStack(stack: string, yaml: string): string {
-  const dir = mkdtempSync(join(scratch, "p-"));
-  copyFileSync(join(PROJECT_ROOT, "Pulumi.yaml"), join(dir, "Pulumi.yaml"));
-  writeFileSync(join(dir, `Pulumi.${stack}.yaml`), yaml);
-  return dir;
-}
 
 /** A sealed Docker stack in the shape of the example airgap stack (test digests, not real ones). */
 const SEALED_DOCKER = `config:
@@ -145,7 +128,7 @@ function expectManifestMatchesPlan(stack: string, dir?: string): Manifest {
 
 describe("npm run airgap:manifest", () => {
   it("lists exactly the images and charts of a sealed stack's offline plan, and the SDKs' plugins", () => {
-    const dir = projectWithStack("airgap", SEALED_DOCKER);
+    const dir = projectWithStack(scratch, "airgap", SEALED_DOCKER);
     const manifest = expectManifestMatchesPlan("airgap", dir);
     expect(manifest).toMatchObject({ stack: "airgap", sealed: true });
     // Images set in the stack file are traced back to their key.
@@ -155,7 +138,7 @@ describe("npm run airgap:manifest", () => {
   });
 
   it("finds a Kubernetes stack's images inside Helm values and its charts from the mirror", () => {
-    const dir = projectWithStack("airgapk8s", SEALED_KUBERNETES);
+    const dir = projectWithStack(scratch, "airgapk8s", SEALED_KUBERNETES);
     const manifest = expectManifestMatchesPlan("airgapk8s", dir);
     const valkey = manifest.images.find((i) => i.reference === `${MIRROR}/valkey:9.0.1@${D2}`);
     expect(valkey?.configKeys).toEqual(["stellaops-infra:kubernetes.valkey.image"]);
@@ -169,7 +152,11 @@ describe("npm run airgap:manifest", () => {
   });
 
   it("exits 1 naming the key when a sealed stack's image is tag-only", () => {
-    const dir = projectWithStack("tagged", SEALED_DOCKER.replace(`${MIRROR}/valkey@${D2}`, `${MIRROR}/valkey:9.0.1`));
+    const dir = projectWithStack(
+      scratch,
+      "tagged",
+      SEALED_DOCKER.replace(`${MIRROR}/valkey@${D2}`, `${MIRROR}/valkey:9.0.1`),
+    );
     const { status, stdout, stderr } = npmRun("airgap:manifest", ["--stack", "tagged", "--dir", dir]);
     expect(status).toBe(1);
     expect(stdout).toBe("");
@@ -180,6 +167,7 @@ describe("npm run airgap:manifest", () => {
   it("exits 1 naming the image, its key and its resource when the plan has a tag-only image", () => {
     // A plan saved earlier (`npm run --silent plan … > plan.json`) of a stack that is not sealed.
     const dir = projectWithStack(
+      scratch,
       "laptop",
       "config:\n  stellaops-infra:profile: docker\n  stellaops-infra:docker:\n    valkey:\n      image: valkey/valkey:9.0.1\n",
     );
@@ -215,7 +203,7 @@ describe("npm run airgap:manifest", () => {
   });
 
   it("prints a readable table", () => {
-    const dir = projectWithStack("airgap", SEALED_DOCKER);
+    const dir = projectWithStack(scratch, "airgap", SEALED_DOCKER);
     const { status, stdout } = npmRun("airgap:manifest", ["--stack", "airgap", "--dir", dir, "--format", "table"]);
     expect(status).toBe(0);
     expect(stdout).toMatch(/^Air-gap manifest: stellaops-infra \/ stack airgap \(docker profile\), sealed, mirror /);

@@ -14,6 +14,7 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { npmRun } from "../harness/cli";
 import { PROJECT_ROOT } from "../harness/stackFiles";
 import { serverBinaryOrSkip } from "../support/servers";
 
@@ -418,12 +419,7 @@ describe("a kit sealed by airgap:manifest is what airgap-install.sh installs", (
         "",
       ].join("\n"),
     );
-    const run = (args: string[]) =>
-      spawnSync("npm", ["run", "--silent", "airgap:manifest", "--", "--stack", "airgap", "--dir", stackDir, ...args], {
-        cwd: PROJECT_ROOT,
-        encoding: "utf8",
-        timeout: 120_000,
-      });
+    const run = (args: string[]) => npmRun("airgap:manifest", ["--stack", "airgap", "--dir", stackDir, ...args]);
     const manifest = JSON.parse(run([]).stdout) as {
       plugins: { name: string; version: string; file: string }[];
       images: { reference: string; file: string }[];

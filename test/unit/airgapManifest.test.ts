@@ -11,6 +11,7 @@ import { pluginDownloadUrl, pluginsFromSdks, readInstalledSdks } from "../../scr
 import { renderTable } from "../../scripts/airgap/table";
 import { readCliPin, readNpmLockfile, sha256File } from "../../scripts/airgap/toolchain";
 import type { PlanDocument, PlanResource } from "../harness/plan";
+import { planResource } from "../harness/planFixtures";
 import { PROJECT_ROOT } from "../harness/stackFiles";
 
 /** Pure parts of the air-gap manifest, on synthetic plans and fixture trees. */
@@ -25,24 +26,7 @@ const scratch = mkdtempSync(join(tmpdir(), "stellaops-airgap-unit-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function resource(type: string, name: string, inputs: Record<string, unknown>, custom = true): PlanResource {
-  return {
-    urn: `urn:pulumi:airgap::stellaops-infra::${type}::${name}`,
-    type,
-    name,
-    custom,
-    parent: null,
-    provider: null,
-    dependencies: [],
-    inputs,
-    options: {
-      protect: null,
-      retainOnDelete: null,
-      deleteBeforeReplace: null,
-      ignoreChanges: [],
-      replaceOnChanges: [],
-      additionalSecretOutputs: [],
-    },
-  };
+  return planResource("airgap", type, name, inputs, { custom });
 }
 
 function plan(resources: PlanResource[], outputs: Record<string, unknown> = { profile: "docker" }): PlanDocument {

@@ -1,29 +1,16 @@
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { npmRun, projectWithStack } from "../harness/cli";
 import { PROJECT_ROOT } from "../harness/stackFiles";
 
-/** Runs the real command an operator runs: `npm run --silent plan -- …`. */
-function plan(args: string[]) {
-  const result = spawnSync("npm", ["run", "--silent", "plan", "--", ...args], {
-    cwd: PROJECT_ROOT,
-    encoding: "utf8",
-    timeout: 120_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+/** The real command an operator runs: `npm run --silent plan -- …`. */
+const plan = (args: string[]) => npmRun("plan", args);
 
 const scratch = mkdtempSync(join(tmpdir(), "stellaops-plan-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-function projectWithStack(stack: string, yaml: string): string {
-  const dir = mkdtempSync(join(scratch, "p-"));
-  copyFileSync(join(PROJECT_ROOT, "Pulumi.yaml"), join(dir, "Pulumi.yaml"));
-  writeFileSync(join(dir, `Pulumi.${stack}.yaml`), yaml);
-  return dir;
-}
 
 describe("npm run plan", () => {
   it("delivers the whole plan to a slow reader of a pipe (`npm run plan | jq`)", () => {
@@ -74,6 +61,7 @@ describe("npm run plan", () => {
 
   it("exits 1 naming the key when the stack file is broken", () => {
     const dir = projectWithStack(
+      scratch,
       "broken",
       "config:\n  stellaops-infra:profile: docker\n  stellaops-infra:postgres:\n    version: newest\n",
     );

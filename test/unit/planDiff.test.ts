@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { diffPlans, valueChanges } from "../../scripts/planFormats/diff";
 import { commentMarker, renderDiffMarkdown } from "../../scripts/planFormats/diffMarkdown";
 import type { PlanDocument, PlanResource } from "../harness/plan";
+import { planResource } from "../harness/planFixtures";
 import { PROJECT_ROOT } from "../harness/stackFiles";
 
 /**
@@ -22,26 +23,8 @@ import { PROJECT_ROOT } from "../harness/stackFiles";
  * on synthetic plans, then the command end to end in a throwaway git repository holding this project.
  */
 
-const P = "urn:pulumi:dev::stellaops-infra::";
 function r(type: string, name: string, inputs: Record<string, unknown> = {}, protect = false): PlanResource {
-  return {
-    urn: `${P}${type}::${name}`,
-    type,
-    name,
-    custom: true,
-    parent: null,
-    provider: null,
-    dependencies: [],
-    inputs,
-    options: {
-      protect,
-      retainOnDelete: null,
-      deleteBeforeReplace: null,
-      ignoreChanges: [],
-      replaceOnChanges: [],
-      additionalSecretOutputs: [],
-    },
-  };
+  return planResource("dev", type, name, inputs, { options: { protect } });
 }
 const plan = (resources: PlanResource[], outputs: Record<string, unknown> = {}): PlanDocument => ({
   project: "stellaops-infra",

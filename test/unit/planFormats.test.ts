@@ -1,45 +1,27 @@
-import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { renderMarkdown } from "../../scripts/planFormats/markdown";
 import { mermaidId, mermaidLabel, renderMermaid } from "../../scripts/planFormats/mermaid";
 import { topologyOf } from "../../scripts/planFormats/topology";
 import type { PlanDocument, PlanResource } from "../harness/plan";
-import { exampleStacks, PROJECT_ROOT } from "../harness/stackFiles";
+import { npmRun } from "../harness/cli";
+import { planResource } from "../harness/planFixtures";
+import { exampleStacks } from "../harness/stackFiles";
 
 /**
  * `npm run plan -- --format markdown|mermaid`: what a reviewer reads about a stack. Checked on a synthetic plan
  * shaped like a full Docker stack (servers, layouts, outputs), and through the command on every example stack.
  */
 
-const P = "urn:pulumi:dev::stellaops-infra::";
-const DIGEST = `sha256:${"cd".repeat(32)}`;
-
+/** A resource of the synthetic dev plan; component resources (stellaops:*) are not custom. */
 function r(
   type: string,
   name: string,
   inputs: Record<string, unknown> = {},
   extra: Partial<PlanResource> = {},
 ): PlanResource {
-  return {
-    urn: `${P}${type}::${name}`,
-    type,
-    name,
-    custom: !type.startsWith("stellaops:"),
-    parent: null,
-    provider: null,
-    dependencies: [],
-    inputs,
-    options: {
-      protect: null,
-      retainOnDelete: null,
-      deleteBeforeReplace: null,
-      ignoreChanges: [],
-      replaceOnChanges: [],
-      additionalSecretOutputs: [],
-    },
-    ...extra,
-  };
+  return planResource("dev", type, name, inputs, { custom: !type.startsWith("stellaops:"), ...extra });
 }
+const DIGEST = `sha256:${"cd".repeat(32)}`;
 
 function dockerPlan(): PlanDocument {
   const pg = r("stellaops:postgres:DockerServer", "postgres");
@@ -244,14 +226,7 @@ describe("--format markdown", () => {
 });
 
 describe("npm run plan --format", () => {
-  function plan(args: string[]) {
-    const result = spawnSync("npm", ["run", "--silent", "plan", "--", ...args], {
-      cwd: PROJECT_ROOT,
-      encoding: "utf8",
-      timeout: 120_000,
-    });
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-  }
+  const plan = (args: string[]) => npmRun("plan", args);
 
   it.each(exampleStacks())("renders %s as Markdown and as a Mermaid diagram", (stack) => {
     const md = plan(["--stack", stack, "--format", "markdown"]);

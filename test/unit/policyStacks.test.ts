@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,22 +7,17 @@ import { auditResourcesFromPlan, evaluate, type Finding } from "../../policy/eva
 import { DEFAULT_DATA_PORTS } from "../../policy/model";
 import { T } from "../../policy/resourceTypes";
 import { RULES } from "../../policy/rules";
+import { npmRun } from "../harness/cli";
 import { planStack } from "../harness/plan";
-import { exampleStacks, PROJECT_ROOT, readStackConfig } from "../harness/stackFiles";
+import { planResource } from "../harness/planFixtures";
+import { exampleStacks, readStackConfig } from "../harness/stackFiles";
 
 /**
  * The policy pack over the offline plan of every example stack, through the command an operator runs
  * (`npm run policy -- --stack <name>`): every example stack passes, and a violating plan fails the command.
  */
 
-function policy(args: string[]) {
-  const result = spawnSync("npm", ["run", "--silent", "policy", "--", ...args], {
-    cwd: PROJECT_ROOT,
-    encoding: "utf8",
-    timeout: 120_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const policy = (args: string[]) => npmRun("policy", args);
 
 const scratch = mkdtempSync(join(tmpdir(), "stellaops-policy-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -56,25 +50,8 @@ describe.each(exampleStacks())("npm run policy -- --stack %s", (stack) => {
 });
 
 describe("npm run policy on a violating plan", () => {
-  const urn = (type: string, name: string) => `urn:pulumi:dev::stellaops-infra::${type}::${name}`;
-  const resource = (type: string, name: string, inputs: Record<string, unknown>) => ({
-    urn: urn(type, name),
-    type,
-    name,
-    custom: true,
-    parent: null,
-    provider: null,
-    dependencies: [],
-    inputs,
-    options: {
-      protect: false,
-      retainOnDelete: false,
-      deleteBeforeReplace: null,
-      ignoreChanges: [],
-      replaceOnChanges: [],
-      additionalSecretOutputs: [],
-    },
-  });
+  const resource = (type: string, name: string, inputs: Record<string, unknown>) =>
+    planResource("dev", type, name, inputs, { options: { protect: false, retainOnDelete: false } });
   const plan = {
     project: "stellaops-infra",
     stack: "dev",

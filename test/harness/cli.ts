@@ -1,0 +1,23 @@
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { PROJECT_ROOT } from "./stackFiles";
+
+/** Runs a project script the way an operator does: `npm run --silent <script> -- …`, in the project. */
+export function npmRun(script: string, args: readonly string[]) {
+  const result = spawnSync("npm", ["run", "--silent", script, "--", ...args], {
+    cwd: PROJECT_ROOT,
+    encoding: "utf8",
+    timeout: 120_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A throwaway project directory (under `parent`) holding Pulumi.yaml and one stack file, for `--dir`. */
+export function projectWithStack(parent: string, stack: string, yaml: string): string {
+  const dir = mkdtempSync(join(parent, "p-"));
+  copyFileSync(join(PROJECT_ROOT, "Pulumi.yaml"), join(dir, "Pulumi.yaml"));
+  writeFileSync(join(dir, `Pulumi.${stack}.yaml`), yaml);
+  return dir;
+}
