@@ -3,7 +3,7 @@ import { recorder } from "./mocks";
 import { settle, type RecordedResource } from "./recorder";
 
 export { recorder } from "./mocks";
-export { isSecret, redactSecrets, unwrapSecrets, type RecordedResource } from "./recorder";
+export { isSecret, plainStrings, redactSecrets, unwrapSecrets, type RecordedResource } from "./recorder";
 
 /** Clears what earlier tests recorded. */
 export function resetRecorder(): void {

@@ -152,6 +152,15 @@ export function isSecret(value: unknown): boolean {
   return value !== null && typeof value === "object" && (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
 }
 
+/** Every string reachable in `value` outside secret markers (what would show in plaintext). */
+export function plainStrings(value: unknown): string[] {
+  if (isSecret(value)) return [];
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value)) return value.flatMap(plainStrings);
+  if (value !== null && typeof value === "object") return Object.values(value).flatMap(plainStrings);
+  return [];
+}
+
 /** Replaces every secret marker with its value (for asserting on the value itself). */
 export function unwrapSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(unwrapSecrets);

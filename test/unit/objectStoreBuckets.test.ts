@@ -20,6 +20,7 @@ import {
   valueOf,
   type RecordedResource,
   testAwsPlatform,
+  plainStrings,
 } from "../harness";
 
 const S3 = {
@@ -77,15 +78,6 @@ function subResourceTypes(): Record<string, string[]> {
 
 function policyOf(record: RecordedResource): PolicyDocument {
   return JSON.parse(unwrapSecrets(record.inputs["policy"]) as string) as PolicyDocument;
-}
-
-/** Every string reachable in `value` outside secret markers. */
-function plainStrings(value: unknown): string[] {
-  if (isSecret(value)) return [];
-  if (typeof value === "string") return [value];
-  if (Array.isArray(value)) return value.flatMap(plainStrings);
-  if (value !== null && typeof value === "object") return Object.values(value).flatMap(plainStrings);
-  return [];
 }
 
 describe("Buckets on AWS", () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { plainStrings } from "../harness";
 import { planStack } from "../harness/plan";
 import { exampleStacks, readStackConfig } from "../harness/stackFiles";
 
@@ -13,12 +14,6 @@ function sealedMirror(stack: string): string | undefined {
   const raw = readStackConfig(stack).config[`${NS}:airgap`];
   const airgap = raw ? (JSON.parse(raw) as { sealed?: boolean; mirrorRegistry?: string }) : {};
   return airgap.sealed ? airgap.mirrorRegistry : undefined;
-}
-
-function strings(value: unknown): string[] {
-  if (typeof value === "string") return [value];
-  if (value !== null && typeof value === "object") return Object.values(value).flatMap(strings);
-  return [];
 }
 
 /** Hosts a site keeps to itself: loopback, container and Service names, private DNS zones, the mirror. */
@@ -54,7 +49,7 @@ describe.each(sealedStacks)("sealed example stack %s", (stack) => {
   it("names no host outside the site in any resource input", async () => {
     const outside: string[] = [];
     for (const r of (await planStack(stack)).resources) {
-      for (const text of strings(r.inputs)) {
+      for (const text of plainStrings(r.inputs)) {
         for (const match of text.matchAll(/\b[a-z][a-z0-9+.-]*:\/\/(\[[^\]]*\]|[^/:?#\s"']*)/gi)) {
           const host = match[1].replace(/^[^@]*@/, "").toLowerCase();
           if (!isSiteHost(host, mirrorHost)) outside.push(`${r.name}: ${match[0]}`);

@@ -15,6 +15,7 @@ import {
   unwrapSecrets,
   valueOf,
   type RecordedResource,
+  plainStrings,
 } from "../harness";
 
 function build(settingsInput: object = {}, dockerInput: object = {}) {
@@ -32,15 +33,6 @@ function build(settingsInput: object = {}, dockerInput: object = {}) {
 type Upload = { file: string; content: unknown; permissions?: string };
 function uploads(container: RecordedResource): Upload[] {
   return container.inputs["uploads"] as Upload[];
-}
-
-/** Every string reachable in `value` outside secret markers. */
-function plainStrings(value: unknown): string[] {
-  if (isSecret(value)) return [];
-  if (typeof value === "string") return [value];
-  if (Array.isArray(value)) return value.flatMap(plainStrings);
-  if (value !== null && typeof value === "object") return Object.values(value).flatMap(plainStrings);
-  return [];
 }
 
 describe("ValkeyDocker", () => {
