@@ -28,9 +28,11 @@ export function settingOverride(stack: string, path: string, value: unknown): Re
  */
 const SEALED_NATS_IMAGE = "nats:2.12.1-alpine@sha256:b3f2bd84176ae7bd0afa9c48a00f06d7d0818ff4aaee898e4172e0b8340e5816";
 
-function sealedMirror(config: Record<string, string>): string | undefined {
-  const airgap = config[`${NS}:airgap`] ? (JSON.parse(config[`${NS}:airgap`]) as Record<string, unknown>) : {};
-  return airgap["sealed"] === true ? (airgap["mirrorRegistry"] as string) : undefined;
+/** The mirror registry of a sealed example stack; undefined for a stack that is not sealed. */
+export function sealedMirror(stack: string): string | undefined {
+  const raw = readStackConfig(stack).config[`${NS}:airgap`];
+  const airgap = raw ? (JSON.parse(raw) as { sealed?: boolean; mirrorRegistry?: string }) : {};
+  return airgap.sealed === true ? airgap.mirrorRegistry : undefined;
 }
 
 /** Config overrides that turn NATS on or off for a stack, keeping everything else as the stack file has it. */
@@ -53,7 +55,7 @@ export function natsToggle(stack: string, enabled: boolean): Record<string, unkn
       nats: { url: "nats://nats.example.internal:4222", password: "toggle-test-password" },
     };
   }
-  const mirror = sealedMirror(config);
+  const mirror = sealedMirror(stack);
   if (mirror !== undefined && profile !== "external") {
     if (profile !== "docker") throw new Error(`natsToggle: no mirrored NATS image for a sealed ${profile} stack yet`);
     overrides[platformKey] = { ...platform, nats: { image: `${mirror}/${SEALED_NATS_IMAGE}` } };

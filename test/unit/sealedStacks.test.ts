@@ -1,20 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { plainStrings } from "../harness";
 import { planStack } from "../harness/plan";
-import { exampleStacks, readStackConfig } from "../harness/stackFiles";
+import { exampleStacks } from "../harness/stackFiles";
+import { sealedMirror } from "../harness/stackOverrides";
 
 /**
  * A sealed example stack references only its own site: every image from the mirror (kept on the host), and no
  * resource input naming a host outside the site (a URL to the internet, a public registry).
  */
-
-const NS = "stellaops-infra";
-
-function sealedMirror(stack: string): string | undefined {
-  const raw = readStackConfig(stack).config[`${NS}:airgap`];
-  const airgap = raw ? (JSON.parse(raw) as { sealed?: boolean; mirrorRegistry?: string }) : {};
-  return airgap.sealed ? airgap.mirrorRegistry : undefined;
-}
 
 /** Hosts a site keeps to itself: loopback, container and Service names, private DNS zones, the mirror. */
 function isSiteHost(host: string, mirrorHost: string): boolean {
