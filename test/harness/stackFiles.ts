@@ -34,24 +34,29 @@ function readYaml(path: string): Yaml {
   return parsed !== null && typeof parsed === "object" ? (parsed as Yaml) : {};
 }
 
-function isSecure(value: unknown): boolean {
+/** A `{secure: <ciphertext>}` leaf of a stack file. */
+export function isSecure(value: unknown): value is { secure: string } {
   return (
     value !== null &&
     typeof value === "object" &&
-    "secure" in (value as Yaml) &&
+    typeof (value as Yaml)["secure"] === "string" &&
     Object.keys(value as Yaml).length === 1
   );
 }
 
-/** Replaces `{secure: …}` leaves with the placeholder; reports whether any were found. */
-function stripSecure(value: unknown): { value: unknown; secret: boolean } {
-  if (isSecure(value)) return { value: SECRET_PLACEHOLDER, secret: true };
+/** What a `secure:` value becomes: the placeholder offline, or its plaintext when a test holds the passphrase. */
+export type SecureValueReader = (ciphertext: string) => string;
+const placeholder: SecureValueReader = () => SECRET_PLACEHOLDER;
+
+/** Replaces `{secure: …}` leaves with what `read` gives; reports whether any were found. */
+function stripSecure(value: unknown, read: SecureValueReader): { value: unknown; secret: boolean } {
+  if (isSecure(value)) return { value: read(value.secure), secret: true };
   if (Array.isArray(value)) {
-    const items = value.map(stripSecure);
+    const items = value.map((v) => stripSecure(v, read));
     return { value: items.map((i) => i.value), secret: items.some((i) => i.secret) };
   }
   if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Yaml).map(([k, v]) => [k, stripSecure(v)] as const);
+    const entries = Object.entries(value as Yaml).map(([k, v]) => [k, stripSecure(v, read)] as const);
     return {
       value: Object.fromEntries(entries.map(([k, v]) => [k, v.value])),
       secret: entries.some(([, v]) => v.secret),
@@ -68,7 +73,11 @@ function asConfigString(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 
-export function readStackConfig(stack: string, root: string = PROJECT_ROOT): StackConfigInput {
+export function readStackConfig(
+  stack: string,
+  root: string = PROJECT_ROOT,
+  read: SecureValueReader = placeholder,
+): StackConfigInput {
   const stackFile = join(root, `Pulumi.${stack}.yaml`);
   if (!existsSync(stackFile)) {
     const known = exampleStacks(root);
@@ -90,7 +99,7 @@ export function readStackConfig(stack: string, root: string = PROJECT_ROOT): Sta
   }
   for (const [key, raw] of Object.entries((readYaml(stackFile)["config"] as Yaml | undefined) ?? {})) {
     const fullKey = namespaced(project, key);
-    const { value, secret } = stripSecure(raw);
+    const { value, secret } = stripSecure(raw, read);
     config[fullKey] = asConfigString(value);
     if (secret) secretKeys.add(fullKey);
   }

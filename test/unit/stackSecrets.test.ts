@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { parseStackConfig } from "../../profiles/config";
 import { isSecretFieldName } from "../../profiles/secrets";
-import { exampleStacks, PROJECT_ROOT, SECRET_PLACEHOLDER } from "../harness/stackFiles";
+import { exampleStacks, isSecure, PROJECT_ROOT, readStackConfig, SECRET_PLACEHOLDER } from "../harness/stackFiles";
 import { decryptValue, encryptValue, keyFromEncryptionSalt, newEncryptionSalt } from "../support/pulumiPassphrase";
 
 /**
@@ -19,38 +19,13 @@ interface Leaf {
 }
 
 function leaves(value: unknown, path: string[] = []): Leaf[] {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return [{ path, value }];
-  const obj = value as Record<string, unknown>;
-  if (Object.keys(obj).length === 1 && typeof obj["secure"] === "string") return [{ path, value }];
-  return Object.entries(obj).flatMap(([k, v]) => leaves(v, [...path, k]));
-}
-
-function isSecure(value: unknown): value is { secure: string } {
-  return value !== null && typeof value === "object" && typeof (value as { secure?: unknown }).secure === "string";
+  if (value === null || typeof value !== "object" || Array.isArray(value) || isSecure(value)) return [{ path, value }];
+  return Object.entries(value).flatMap(([k, v]) => leaves(v, [...path, k]));
 }
 
 function stackFile(stack: string): { text: string; yaml: Record<string, unknown> } {
   const text = readFileSync(join(PROJECT_ROOT, `Pulumi.${stack}.yaml`), "utf8");
   return { text, yaml: parse(text) as Record<string, unknown> };
-}
-
-/** The stack's config with every secure leaf replaced by `decrypt(leaf)`, in the CLI's key/JSON form. */
-function decryptedConfig(config: Record<string, unknown>, decrypt: (ciphertext: string) => string) {
-  const replace = (v: unknown): unknown => {
-    if (isSecure(v)) return decrypt(v.secure);
-    if (v !== null && typeof v === "object" && !Array.isArray(v)) {
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, replace(x)]));
-    }
-    return v;
-  };
-  const raw: Record<string, string> = {};
-  const secretKeys = new Set<string>();
-  for (const [key, value] of Object.entries(config)) {
-    const replaced = replace(value);
-    raw[key] = typeof replaced === "string" ? replaced : JSON.stringify(replaced);
-    if (leaves(value).some((l) => isSecure(l.value))) secretKeys.add(key);
-  }
-  return { raw, secretKeys };
 }
 
 describe("Pulumi passphrase encryption (as the CLI does it)", () => {
@@ -80,7 +55,9 @@ describe.each(exampleStacks())("example stack %s", (stack) => {
     expect(passphrase, `document the example passphrase of Pulumi.${stack}.yaml in this test`).toBeDefined();
     expect(text).toContain(passphrase);
     const key = keyFromEncryptionSalt(passphrase, String(yaml["encryptionsalt"]));
-    const { raw, secretKeys } = decryptedConfig(config, (ciphertext) => decryptValue(key, ciphertext));
+    const { config: raw, secretKeys } = readStackConfig(stack, PROJECT_ROOT, (ciphertext) =>
+      decryptValue(key, ciphertext),
+    );
 
     const values = secure.map((l) => decryptValue(key, (l.value as { secure: string }).secure));
     for (const value of values) {
@@ -89,6 +66,6 @@ describe.each(exampleStacks())("example stack %s", (stack) => {
     }
     expect(new Set(values).size).toBe(values.length);
     // The decrypted values satisfy the config schema, passed as secrets the way the CLI passes them.
-    expect(() => parseStackConfig(raw, stack, (k) => secretKeys.has(k))).not.toThrow();
+    expect(() => parseStackConfig(raw, stack, (k) => secretKeys.includes(k))).not.toThrow();
   });
 });
