@@ -22,26 +22,28 @@ function rawObject(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
+/** Settings given under `parent` (the raw config block) that do nothing because their switch is off. */
+function givenWithoutSwitch(
+  block: unknown,
+  parent: readonly string[],
+  keys: readonly string[],
+  message: string,
+): ConfigProblem[] {
+  const given = rawObject(block);
+  return keys.filter((k) => given[k] !== undefined).map((k) => ({ key: configKey([...parent, k]), message }));
+}
+
 /** NATS is opt-in: settings without `enabled: true` are a mistake, not something to ignore silently. */
 export function natsProblems(cfg: StackConfig, raw: Readonly<Record<string, unknown>>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const platformKey = PLATFORM_KEY[cfg.profile];
-  const platformNats = rawObject(raw[platformKey])["nats"];
   if (!cfg.nats.enabled) {
-    const stray = Object.keys(rawObject(raw["nats"])).filter((k) => k !== "enabled");
-    for (const key of stray) {
-      problems.push({
-        key: configKey(["nats", key]),
-        message: "NATS setting given while nats.enabled is not true; set nats.enabled: true or remove it",
-      });
-    }
-    if (platformNats !== undefined) {
-      problems.push({
-        key: configKey([platformKey, "nats"]),
-        message: "NATS setting given while nats.enabled is not true; set nats.enabled: true or remove it",
-      });
-    }
-    return problems;
+    const message = "NATS setting given while nats.enabled is not true; set nats.enabled: true or remove it";
+    const natsKeys = Object.keys(rawObject(raw["nats"])).filter((k) => k !== "enabled");
+    return [
+      ...givenWithoutSwitch(raw["nats"], ["nats"], natsKeys, message),
+      ...givenWithoutSwitch(raw[platformKey], [platformKey], ["nats"], message),
+    ];
   }
   if (cfg.profile === "aws") {
     problems.push({
@@ -68,12 +70,12 @@ export function apiServerEgressProblems(cfg: StackConfig, raw: Readonly<Record<s
   if (cfg.profile !== "kubernetes") return [];
   if (!cfg.kubernetes.denyEgress) {
     // Egress addresses do nothing without the deny policy; given anyway, they are a mistake to point out.
-    return ["apiServer", "dns"]
-      .filter((key) => rawObject(raw["kubernetes"])[key] !== undefined)
-      .map((key) => ({
-        key: configKey(["kubernetes", key]),
-        message: "only used with kubernetes.denyEgress: true; set denyEgress: true or remove it",
-      }));
+    return givenWithoutSwitch(
+      raw["kubernetes"],
+      ["kubernetes"],
+      ["apiServer", "dns"],
+      "only used with kubernetes.denyEgress: true; set denyEgress: true or remove it",
+    );
   }
   if (cfg.kubernetes.apiServer.cidrs.length > 0) return [];
   return [
