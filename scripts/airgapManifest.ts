@@ -20,7 +20,7 @@ import { buildManifest, formatProblems } from "./airgap/manifest";
 import { PLATFORMS, readInstalledSdks, type Platform } from "./airgap/plugins";
 import { renderTable } from "./airgap/table";
 import { readCliPin, readNpmLockfile } from "./airgap/toolchain";
-import { exitWhenFlushed } from "./exitWhenFlushed";
+import { runCli } from "./exitWhenFlushed";
 
 const FORMATS = ["json", "table"] as const;
 const USAGE =
@@ -122,18 +122,21 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => exitWhenFlushed(code),
-  (err: unknown) => {
+/** Mistakes the operator made get their message and exit code; anything else is unexpected (runCli). */
+async function mainReportingMistakes(): Promise<number> {
+  try {
+    return await main();
+  } catch (err) {
     if (err instanceof UsageError) {
       process.stderr.write(`${err.message}\n${USAGE}`);
-      exitWhenFlushed(2);
-    } else if (err instanceof ConfigError || err instanceof UnknownStackError) {
-      process.stderr.write(`${err.message}\n`);
-      exitWhenFlushed(1);
-    } else {
-      process.stderr.write(`airgap:manifest failed: ${err instanceof Error ? err.message : String(err)}\n`);
-      exitWhenFlushed(1);
+      return 2;
     }
-  },
-);
+    if (err instanceof ConfigError || err instanceof UnknownStackError) {
+      process.stderr.write(`${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+runCli("airgap:manifest", mainReportingMistakes);
