@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AdminCredentials, ServerContract, ServerEndpoint } from "../contract";
 import { dataChartRelease } from "../kubernetes/dataChartRelease";
+import { SettingsError } from "../settingsProblem";
 import type { KubernetesPlatform } from "../platform";
 import type { NatsAppUsers } from "./appUsers";
 import {
@@ -47,7 +48,7 @@ export class NatsKubernetes extends pulumi.ComponentResource implements ServerCo
     const { platform, settings, kubernetes } = args;
     const provider = platform.provider;
     const problems = natsStorageProblems(settings.jetstream.maxFileStore, kubernetes.storageSize);
-    if (problems.length > 0) throw new Error(problems.map((p) => `${p.path.join(".")}: ${p.message}`).join("\n"));
+    if (problems.length > 0) throw new SettingsError(problems);
 
     const adminPassword = generatedPassword(`${name}-admin-password`, this);
     const hashes = new Map<string, NatsPassword>([
