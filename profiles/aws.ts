@@ -1,11 +1,10 @@
 import { Buckets } from "../components/objectStore";
 import { PostgresAwsServer, PostgresDatabase } from "../components/postgres";
-import { ValkeyAppUsers } from "../components/valkey/appUsers";
 import { ValkeyElastiCache } from "../components/valkey/aws";
-import { valkeyServiceConnections } from "../components/valkey/connections";
 import type { InfraConfig } from "./config";
 import { mergeServiceConnections, type StackOutputs } from "./outputs";
 import { awsPlatform } from "./platforms";
+import { valkeyConnections } from "./serverConnections";
 
 type AwsConfig = Extract<InfraConfig, { profile: "aws" }>;
 
@@ -28,21 +27,15 @@ export function deployAws(cfg: AwsConfig): StackOutputs {
     stateful: platform.stateful,
   });
 
-  const valkeyUsers = new ValkeyAppUsers("valkey-app-users", {
-    settings: cfg.valkey,
-    enabledOptionalServices: cfg.services.optional,
-  });
-  const valkey = new ValkeyElastiCache("valkey", {
-    platform,
-    settings: cfg.valkey,
-    aws: cfg.aws.valkey,
-    appUsers: valkeyUsers,
-  });
+  const valkey = valkeyConnections(
+    cfg,
+    (appUsers) => new ValkeyElastiCache("valkey", { platform, settings: cfg.valkey, aws: cfg.aws.valkey, appUsers }),
+  );
 
   const services = mergeServiceConnections({
     postgres: postgres.connections,
     objectStore: buckets.connections,
-    valkey: valkeyServiceConnections(valkey, valkeyUsers),
+    valkey,
   });
   return { profile: cfg.profile, environment: cfg.environmentName, services };
 }

@@ -1,10 +1,6 @@
 import { Buckets, ObjectStoreKubernetesServer } from "../components/objectStore";
 import { PostgresKubernetesServer, PostgresLayoutJob } from "../components/postgres";
-import { NatsAppUsers } from "../components/nats/appUsers";
-import { natsServiceConnections } from "../components/nats/connections";
 import { NatsKubernetes } from "../components/nats/kubernetes";
-import { ValkeyAppUsers } from "../components/valkey/appUsers";
-import { valkeyServiceConnections } from "../components/valkey/connections";
 import { ValkeyKubernetes } from "../components/valkey/kubernetes";
 import type { InfraConfig } from "./config";
 import { cnpgApiServerEgressPolicy } from "./kubernetes/apiServerEgress";
@@ -12,6 +8,7 @@ import { denyEgressPolicy } from "./kubernetes/denyEgress";
 import { ServiceSecrets } from "./kubernetes/serviceSecrets";
 import { mergeServiceConnections, type StackOutputs } from "./outputs";
 import { kubernetesPlatform } from "./platforms";
+import { optionalNatsConnections, valkeyConnections } from "./serverConnections";
 
 type KubernetesConfig = Extract<InfraConfig, { profile: "kubernetes" }>;
 
@@ -45,37 +42,22 @@ export function deployKubernetes(cfg: KubernetesConfig): StackOutputs {
     stateful: platform.stateful,
   });
 
-  let nats;
-  if (cfg.nats.enabled) {
-    const natsUsers = new NatsAppUsers("nats-users", {
-      settings: cfg.nats,
-      enabledOptionalServices: cfg.services.optional,
-    });
-    const natsServer = new NatsKubernetes("nats", {
-      platform,
-      settings: cfg.nats,
-      kubernetes: cfg.kubernetes.nats,
-      appUsers: natsUsers,
-    });
-    nats = natsServiceConnections(natsServer, natsUsers);
-  }
-
-  const valkeyUsers = new ValkeyAppUsers("valkey-app-users", {
-    settings: cfg.valkey,
-    enabledOptionalServices: cfg.services.optional,
-  });
-  const valkey = new ValkeyKubernetes("valkey", {
-    platform,
-    settings: cfg.valkey,
-    kubernetes: cfg.kubernetes.valkey,
-    appUsers: valkeyUsers,
-  });
+  const nats = optionalNatsConnections(
+    cfg,
+    (appUsers) =>
+      new NatsKubernetes("nats", { platform, settings: cfg.nats, kubernetes: cfg.kubernetes.nats, appUsers }),
+  );
+  const valkey = valkeyConnections(
+    cfg,
+    (appUsers) =>
+      new ValkeyKubernetes("valkey", { platform, settings: cfg.valkey, kubernetes: cfg.kubernetes.valkey, appUsers }),
+  );
 
   const services = mergeServiceConnections({
     postgres: postgres.connections,
     objectStore: buckets.connections,
     ...(nats ? { nats } : {}),
-    valkey: valkeyServiceConnections(valkey, valkeyUsers),
+    valkey,
   });
   new ServiceSecrets("service-secrets", { platform, services });
   return { profile: cfg.profile, environment: cfg.environmentName, services };

@@ -1,0 +1,28 @@
+import type { ServerContract } from "../components/contract";
+import { NatsAppUsers } from "../components/nats/appUsers";
+import { natsServiceConnections } from "../components/nats/connections";
+import { ValkeyAppUsers } from "../components/valkey/appUsers";
+import { valkeyServiceConnections } from "../components/valkey/connections";
+import type { InfraConfig } from "./config";
+
+/**
+ * The application users, the server a profile builds for them (its platform's component), and each service's
+ * connection: the same steps on every profile that runs its own servers.
+ */
+export function valkeyConnections(cfg: InfraConfig, server: (appUsers: ValkeyAppUsers) => ServerContract) {
+  const appUsers = new ValkeyAppUsers("valkey-app-users", {
+    settings: cfg.valkey,
+    enabledOptionalServices: cfg.services.optional,
+  });
+  return valkeyServiceConnections(server(appUsers), appUsers);
+}
+
+/** As valkeyConnections, for NATS; only when the stack enables it, so nothing of NATS exists otherwise. */
+export function optionalNatsConnections(cfg: InfraConfig, server: (appUsers: NatsAppUsers) => ServerContract) {
+  if (!cfg.nats.enabled) return undefined;
+  const appUsers = new NatsAppUsers("nats-users", {
+    settings: cfg.nats,
+    enabledOptionalServices: cfg.services.optional,
+  });
+  return natsServiceConnections(server(appUsers), appUsers);
+}
