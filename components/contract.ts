@@ -28,6 +28,12 @@ export interface ServerContract {
    * release with `atomic`, an RDS instance). Layout resources depend on these, and on nothing else.
    */
   readonly readyResources: pulumi.Resource[];
+  /**
+   * The resource whose deletion takes this server's contents with it (a container, an RDS instance, a
+   * CloudNativePG Cluster); undefined for a server this program does not own. What lives inside the server
+   * (roles, schemas, ACL users, buckets) carries `deletedWith` it, so a destroy does not try to drop them one by one.
+   */
+  readonly deletedWith?: pulumi.Resource;
 }
 
 /** Options for data-bearing resources: protected unless config turns it off; kept on delete when asked. */

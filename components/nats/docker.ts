@@ -47,6 +47,7 @@ export class NatsDocker extends pulumi.ComponentResource implements ServerContra
   public readonly admin: AdminCredentials;
   public readonly tls: pulumi.Output<boolean>;
   public readonly readyResources: pulumi.Resource[];
+  public readonly deletedWith: pulumi.Resource;
   public readonly volume: docker.Volume;
   public readonly container: docker.Container;
   /** The uploaded nats-server.conf: bcrypt hashes only, and still a secret because it is derived from passwords. */
@@ -144,6 +145,7 @@ export class NatsDocker extends pulumi.ComponentResource implements ServerContra
     this.admin = { username: pulumi.output(ADMIN_USER), password: adminPassword.password };
     this.tls = pulumi.output(tls !== undefined);
     this.readyResources = [this.container];
+    this.deletedWith = this.container;
     this.registerOutputs({
       endpoint: this.endpoint,
       adminEndpoint: this.adminEndpoint,

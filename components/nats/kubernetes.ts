@@ -40,6 +40,7 @@ export class NatsKubernetes extends pulumi.ComponentResource implements ServerCo
   public readonly admin: AdminCredentials;
   public readonly tls: pulumi.Output<boolean>;
   public readonly readyResources: pulumi.Resource[];
+  public readonly deletedWith: pulumi.Resource;
   public readonly credentialsSecret: k8s.core.v1.Secret;
   public readonly release: k8s.helm.v3.Release;
 
@@ -116,6 +117,7 @@ export class NatsKubernetes extends pulumi.ComponentResource implements ServerCo
     this.admin = { username: pulumi.output(ADMIN_USER), password: adminPassword.password };
     this.tls = pulumi.output(kubernetes.tlsSecretName !== undefined);
     this.readyResources = [this.release];
+    this.deletedWith = this.release;
     this.registerOutputs({ endpoint: this.endpoint, adminUsername: this.admin.username, tls: this.tls });
   }
 }

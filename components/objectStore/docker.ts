@@ -56,6 +56,7 @@ export class ObjectStoreDockerServer extends pulumi.ComponentResource implements
   public readonly admin: AdminCredentials;
   public readonly tls: pulumi.Output<boolean>;
   public readonly readyResources: pulumi.Resource[];
+  public readonly deletedWith: pulumi.Resource;
   public readonly backend = "rustfs" as const;
   public readonly region: pulumi.Output<string>;
   public readonly pathStyle = true;
@@ -133,6 +134,7 @@ export class ObjectStoreDockerServer extends pulumi.ComponentResource implements
     this.serviceUrl = s3BaseUrl(false, this.endpoint.host, this.endpoint.port);
     this.adminUrl = s3BaseUrl(false, this.adminEndpoint.host, this.adminEndpoint.port);
     this.readyResources = [this.container];
+    this.deletedWith = this.container;
     this.registerOutputs({
       endpoint: this.endpoint,
       adminEndpoint: this.adminEndpoint,

@@ -42,6 +42,7 @@ export class ObjectStoreKubernetesServer extends pulumi.ComponentResource implem
   public readonly admin: AdminCredentials;
   public readonly tls: pulumi.Output<boolean>;
   public readonly readyResources: pulumi.Resource[];
+  public readonly deletedWith: pulumi.Resource;
   public readonly backend = "rustfs" as const;
   public readonly region: pulumi.Output<string>;
   public readonly pathStyle = true;
@@ -198,6 +199,7 @@ export class ObjectStoreKubernetesServer extends pulumi.ComponentResource implem
     this.admin = { username: credentials.accessKey, password: credentials.secretKey };
     this.region = pulumi.output(settings.region);
     this.readyResources = [this.statefulSet];
+    this.deletedWith = this.statefulSet;
     this.registerOutputs({
       endpoint: this.endpoint,
       adminEndpoint: this.adminEndpoint,

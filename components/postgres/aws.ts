@@ -57,6 +57,7 @@ export class PostgresAwsServer extends pulumi.ComponentResource implements Postg
   public readonly admin: AdminCredentials;
   public readonly tls: pulumi.Output<boolean>;
   public readonly readyResources: pulumi.Resource[];
+  public readonly deletedWith: pulumi.Resource;
   /** The master user has rds_superuser, not superuser. */
   public readonly adminIsSuperuser = false;
   public readonly instance: aws.rds.Instance;
@@ -174,6 +175,7 @@ export class PostgresAwsServer extends pulumi.ComponentResource implements Postg
     this.admin = { username: this.instance.username, password };
     this.tls = pulumi.output(true);
     this.readyResources = [this.instance];
+    this.deletedWith = this.instance;
 
     this.registerOutputs({ endpoint: this.endpoint, adminEndpoint: this.adminEndpoint, tls: this.tls });
   }

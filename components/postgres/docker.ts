@@ -46,6 +46,7 @@ export class PostgresDockerServer extends pulumi.ComponentResource implements Po
   public readonly admin: AdminCredentials;
   public readonly tls: pulumi.Output<boolean>;
   public readonly readyResources: pulumi.Resource[];
+  public readonly deletedWith: pulumi.Resource;
   public readonly adminIsSuperuser = true;
   public readonly container: docker.Container;
   public readonly volume: docker.Volume;
@@ -112,6 +113,7 @@ export class PostgresDockerServer extends pulumi.ComponentResource implements Po
     this.admin = { username: pulumi.output("postgres"), password };
     this.tls = pulumi.output(false);
     this.readyResources = [this.container];
+    this.deletedWith = this.container;
 
     this.registerOutputs({ endpoint: this.endpoint, adminEndpoint: this.adminEndpoint, tls: this.tls });
   }

@@ -54,6 +54,7 @@ export class PostgresKubernetesServer extends pulumi.ComponentResource implement
   public readonly admin: AdminCredentials;
   public readonly tls: pulumi.Output<boolean>;
   public readonly readyResources: pulumi.Resource[];
+  public readonly deletedWith: pulumi.Resource;
   public readonly adminIsSuperuser = true;
   public readonly cluster: k8s.apiextensions.CustomResource;
   public readonly operator?: k8s.helm.v3.Release;
@@ -133,6 +134,7 @@ export class PostgresKubernetesServer extends pulumi.ComponentResource implement
     this.admin = { username: pulumi.output("postgres"), password };
     this.tls = pulumi.output(true);
     this.readyResources = [this.cluster];
+    this.deletedWith = this.cluster;
 
     this.registerOutputs({ endpoint: this.endpoint, tls: this.tls });
   }

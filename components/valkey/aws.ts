@@ -33,6 +33,7 @@ export class ValkeyElastiCache extends pulumi.ComponentResource implements Serve
   public readonly admin: AdminCredentials;
   public readonly tls: pulumi.Output<boolean>;
   public readonly readyResources: pulumi.Resource[];
+  public readonly deletedWith: pulumi.Resource;
   public readonly replicationGroup: aws.elasticache.ReplicationGroup;
   public readonly parameterGroup: aws.elasticache.ParameterGroup;
   public readonly securityGroup: aws.ec2.SecurityGroup;
@@ -176,6 +177,7 @@ export class ValkeyElastiCache extends pulumi.ComponentResource implements Serve
     this.admin = { username: pulumi.output(settings.adminUser), password: adminPassword };
     this.tls = pulumi.output(true);
     this.readyResources = [this.replicationGroup];
+    this.deletedWith = this.replicationGroup;
     this.registerOutputs({ endpoint, adminUsername: this.admin.username, tls: this.tls });
   }
 }

@@ -49,6 +49,7 @@ export class ValkeyDocker extends pulumi.ComponentResource implements ServerCont
   public readonly admin: AdminCredentials;
   public readonly tls: pulumi.Output<boolean>;
   public readonly readyResources: pulumi.Resource[];
+  public readonly deletedWith: pulumi.Resource;
   public readonly volume: docker.Volume;
   public readonly container: docker.Container;
   /** The rendered valkey.conf (no credentials in it), for the plan and for reviewers. */
@@ -147,6 +148,7 @@ export class ValkeyDocker extends pulumi.ComponentResource implements ServerCont
     this.admin = { username: pulumi.output(settings.adminUser), password: adminPassword.password };
     this.tls = pulumi.output(tlsEnabled);
     this.readyResources = [this.container];
+    this.deletedWith = this.container;
     this.registerOutputs({
       endpoint: this.endpoint,
       adminEndpoint: this.adminEndpoint,

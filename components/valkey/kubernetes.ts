@@ -30,6 +30,7 @@ export class ValkeyKubernetes extends pulumi.ComponentResource implements Server
   public readonly admin: AdminCredentials;
   public readonly tls: pulumi.Output<boolean>;
   public readonly readyResources: pulumi.Resource[];
+  public readonly deletedWith: pulumi.Resource;
   public readonly usersSecret: k8s.core.v1.Secret;
   public readonly release: k8s.helm.v3.Release;
 
@@ -90,6 +91,7 @@ export class ValkeyKubernetes extends pulumi.ComponentResource implements Server
     this.admin = { username: pulumi.output(settings.adminUser), password: adminPassword };
     this.tls = pulumi.output(kubernetes.tlsSecretName !== undefined);
     this.readyResources = [this.release];
+    this.deletedWith = this.release;
     this.registerOutputs({ endpoint: this.endpoint, adminUsername: this.admin.username, tls: this.tls });
   }
 }
