@@ -71,6 +71,8 @@ function optionView(r: PlanResource): Record<string, unknown> {
     deleteBeforeReplace: r.options.deleteBeforeReplace ?? false,
     ignoreChanges: [...r.options.ignoreChanges].sort(),
     replaceOnChanges: [...r.options.replaceOnChanges].sort(),
+    // Older plans (a base ref from before the field existed) have no deletedWith.
+    deletedWith: r.options.deletedWith ?? null,
     parent: r.parent,
     provider: r.provider ? r.provider.slice(0, r.provider.lastIndexOf("::")) : null,
   };

@@ -26,6 +26,7 @@ export function planResource(
       ignoreChanges: [],
       replaceOnChanges: [],
       additionalSecretOutputs: [],
+      deletedWith: null,
       ...options,
     },
   };

@@ -19,6 +19,8 @@ export interface RecordedOptions {
   ignoreChanges: string[];
   replaceOnChanges: string[];
   additionalSecretOutputs: string[];
+  /** URN of the resource whose deletion makes Pulumi skip deleting this one, or null. */
+  deletedWith: string | null;
 }
 
 export interface RecordedResource {
@@ -51,6 +53,7 @@ interface RegisterRequest {
   getIgnorechangesList(): string[];
   getReplaceonchangesList(): string[];
   getAdditionalsecretoutputsList(): string[];
+  getDeletedwith(): string;
 }
 
 interface RegisterResponse {
@@ -123,6 +126,7 @@ export class Recorder {
         ignoreChanges: req.getIgnorechangesList(),
         replaceOnChanges: req.getReplaceonchangesList(),
         additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+        deletedWith: req.getDeletedwith() || null,
       },
     };
   }
