@@ -1,6 +1,6 @@
-import { execFileSync } from "node:child_process";
-import { chownSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { execFileSync, spawnSync } from "node:child_process";
+import { chmodSync, chownSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { Client, type ClientConfig } from "pg";
 import { freePort, run, tempDir, waitUntil } from "../support/servers";
 
@@ -34,12 +34,29 @@ export function postgresServerBinariesOrSkip(): ServerBinaries | undefined {
 }
 
 const SUPERUSER = "postgres";
+const NOBODY = 65534;
+
+/**
+ * The binaries as `nobody` can run them. A checkout under a directory other users cannot traverse (root's 0700
+ * home, `mktemp -d`) hides node_modules from nobody, so the installation (bin, lib, share) is copied to a
+ * world-readable temporary directory first; `remove` deletes that copy again.
+ */
+function runnableByNobody(bin: ServerBinaries): { dir: string; remove: () => void } {
+  const probe = spawnSync("runuser", ["-u", "nobody", "--", "test", "-x", join(bin.dir, "initdb")]);
+  if (probe.status === 0) return { dir: bin.dir, remove: () => undefined };
+  const copy = tempDir("postgres-binaries");
+  chmodSync(copy.path, 0o755);
+  const installation = dirname(bin.dir);
+  run("cp", ["-a", installation, copy.path]);
+  return { dir: join(copy.path, basename(installation), basename(bin.dir)), remove: copy.remove };
+}
 
 export class PostgresTestServer {
   readonly host = "127.0.0.1";
   readonly superuser = SUPERUSER;
   readonly superuserPassword = `super-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
   private dir?: { path: string; remove: () => void };
+  private binaries?: { dir: string; remove: () => void };
   port = 0;
 
   constructor(private readonly bin: ServerBinaries) {}
@@ -50,15 +67,16 @@ export class PostgresTestServer {
 
   /** Runs a server binary as the unprivileged owner of the data directory. */
   private runServerBinary(binary: string, args: string[]): string {
-    const path = join(this.bin.dir, binary);
+    const path = join(this.binaries?.dir ?? this.bin.dir, binary);
     return this.asRoot ? run("runuser", ["-u", "nobody", "--", path, ...args]) : run(path, args);
   }
 
   private own(path: string): void {
-    if (this.asRoot) chownSync(path, 65534, 65534);
+    if (this.asRoot) chownSync(path, NOBODY, NOBODY);
   }
 
   async start(): Promise<void> {
+    if (this.asRoot) this.binaries = runnableByNobody(this.bin);
     this.dir = tempDir("postgres");
     const base = this.dir.path;
     const data = join(base, "data");
@@ -117,6 +135,8 @@ export class PostgresTestServer {
     } finally {
       this.dir?.remove();
       this.dir = undefined;
+      this.binaries?.remove();
+      this.binaries = undefined;
     }
   }
 
