@@ -21,10 +21,18 @@ const aclUserName = z
   })
   .refine((name) => name !== "default", { error: '"default" is reserved: the default user is always disabled' });
 
-/** A key or channel glob for an ACL rule: no whitespace (it would split the rule). */
+/**
+ * A key or channel glob for an ACL rule. The characters are limited to what key names and Valkey globs need
+ * (letters, digits, `_ . : - / @ = +`, and `* ? [ ] ^ { }`), because a pattern travels into an ACL file line and, on
+ * Kubernetes, through the valkey chart's init script (`echo "user … <permissions>"` under /bin/sh): a space would
+ * split the rule, `$( )` or a backtick would run in a pod holding every Valkey password, and `\n` in dash's echo
+ * would start a second ACL user.
+ */
+export const ACL_PATTERN_RULE =
+  "must be a glob of at most 256 characters from a-z A-Z 0-9 _ . : - / @ = + * ? [ ] ^ { }, such as scanner.event.*";
 const aclPattern = z
-  .string({ error: "must be a glob pattern such as scanner.event.*" })
-  .regex(/^\S+$/, { error: "must be a non-empty glob pattern without spaces, such as scanner.event.*" });
+  .string({ error: ACL_PATTERN_RULE })
+  .regex(/^[A-Za-z0-9_.:\-/@=+*?[\]^{}]{1,256}$/, { error: ACL_PATTERN_RULE });
 
 /** `{ <service id>: [patterns] }`, service ids checked against the catalog. */
 const patternsByService = z

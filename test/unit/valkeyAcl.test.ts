@@ -95,7 +95,36 @@ describe("Valkey ACL model", () => {
     expect(() => valkeySettings.parse({ extraKeyPatterns: { nosuch: ["x"] } })).toThrow(
       /unknown service \\"nosuch\\"; allowed: authority/,
     );
-    expect(() => valkeySettings.parse({ extraKeyPatterns: { notify: ["a b"] } })).toThrow(/without spaces/);
+    expect(() => valkeySettings.parse({ extraKeyPatterns: { notify: ["a b"] } })).toThrow(
+      /at most 256 characters from/,
+    );
+  });
+
+  it("refuses every pattern that could break out of an ACL rule or the chart's /bin/sh init script", () => {
+    // Each would run a command, split the rule, or (dash's echo turns \\n into a newline) add an ACL user.
+    const attacks = [
+      "$(id)",
+      "`id`",
+      "a;b",
+      'a"b',
+      "a'b",
+      "a\\nuser x on nopass ~*",
+      "a\nb",
+      "a b",
+      "a|b",
+      "a&b",
+      "#x",
+    ];
+    for (const key of ["extraKeyPatterns", "extraReadKeyPatterns", "extraChannelPatterns"]) {
+      for (const pattern of attacks) {
+        const parsed = valkeySettings.safeParse({ aclMode: "per-service", [key]: { notify: [pattern] } });
+        expect(parsed.success, `${key}: ${JSON.stringify(pattern)}`).toBe(false);
+      }
+    }
+    const globs = ["scanner.event.*", "tenant:{a}:*", "x[a-z]?", "q[^0]/k@v=1+2"];
+    expect(valkeySettings.safeParse({ aclMode: "per-service", extraKeyPatterns: { notify: globs } }).success).toBe(
+      true,
+    );
   });
 
   it("renders passwords as SHA-256 hashes only, and the default user off with no password (never nopass)", () => {
