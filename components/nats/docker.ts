@@ -129,7 +129,6 @@ export class NatsDocker extends pulumi.ComponentResource implements ServerContra
           retries: 6,
           // Recovering large streams at start takes a while; poll fast until the first success.
           startPeriod: "120s",
-          startInterval: "2s",
         },
         wait: true,
         waitTimeout: 300,

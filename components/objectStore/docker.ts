@@ -115,7 +115,6 @@ export class ObjectStoreDockerServer extends pulumi.ComponentResource implements
           timeout: "5s",
           retries: 6,
           startPeriod: "60s",
-          startInterval: "2s",
         },
         wait: true,
         waitTimeout: 300,

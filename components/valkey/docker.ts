@@ -132,7 +132,6 @@ export class ValkeyDocker extends pulumi.ComponentResource implements ServerCont
           retries: 6,
           // Loading a large AOF takes a while; the healthcheck polls fast until the first success.
           startPeriod: "120s",
-          startInterval: "2s",
         },
         wait: true,
         waitTimeout: 300,
