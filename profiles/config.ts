@@ -30,6 +30,7 @@ import {
   valkeySettings,
 } from "../components/valkey/settings";
 import { CONFIG_NAMESPACE, ConfigError, problemsFromZod, type ConfigProblem } from "./configErrors";
+import { configNamespaceProblems } from "./configNamespaces";
 import { stackRuleProblems } from "./configRules";
 import { allowedKeysAt } from "./schemaKeys";
 import { plaintextSecretProblems, secretize, type Secretized } from "./secrets";
@@ -217,6 +218,8 @@ export const stackConfigSchema = z.discriminatedUnion("profile", [
   z.strictObject({ profile: z.literal("external"), external: externalPlatformSettings, ...common }),
 ]);
 
+const PROFILES = stackConfigSchema.options.map((o) => o.shape.profile.value);
+
 export type StackConfig = z.infer<typeof stackConfigSchema>;
 export type Profile = StackConfig["profile"];
 
@@ -256,15 +259,17 @@ export function parseStackConfig(
   isSecretKey: (fullKey: string) => boolean = () => false,
 ): InfraConfig {
   const obj = rawStackObject(raw);
-  const problems: ConfigProblem[] = [];
-  if (obj["profile"] === undefined) {
+  const problems: ConfigProblem[] = [...configNamespaceProblems(raw), ...plaintextSecretProblems(obj, isSecretKey)];
+  if (!(PROFILES as readonly unknown[]).includes(obj["profile"])) {
     problems.push({
       key: `${CONFIG_NAMESPACE}:profile`,
-      message: "required: one of docker, kubernetes, aws, external",
+      message: `${obj["profile"] === undefined ? "required: one of" : "must be one of"} ${PROFILES.join(", ")}`,
     });
+    // Without a profile the platform block cannot be checked, but the settings every profile shares can.
+    const shared = z.object(common).safeParse(obj);
+    if (!shared.success) problems.push(...problemsFromZod(shared.error, () => []));
     throw new ConfigError(stack, problems);
   }
-  problems.push(...plaintextSecretProblems(obj, isSecretKey));
   const parsed = stackConfigSchema.safeParse(obj);
   if (!parsed.success) {
     const profileSchema = stackConfigSchema.options.find((o) => o.shape.profile.value === obj["profile"]);

@@ -24,11 +24,23 @@ export class ConfigError extends pulumi.RunError {
   }
 }
 
+/**
+ * Control and bidirectional-formatting characters as `\u…` escapes: keys and messages can carry text from the stack
+ * file (an unknown key, a service id), which must not move the terminal's cursor or reorder what the reader sees.
+ */
+export function printable(text: string): string {
+  return text.replace(
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
 export function formatProblems(stack: string, problems: readonly ConfigProblem[]): string {
   const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
-  const lines = problems.map((p) => `  - ${p.key}: ${p.message}`);
+  const lines = problems.map((p) => `  - ${printable(p.key)}: ${printable(p.message)}`);
   return [
-    `Invalid configuration for stack "${stack}" (${count}):`,
+    `Invalid configuration for stack "${printable(stack)}" (${count}):`,
     ...lines,
     `Fix them with \`pulumi config set\` (or in Pulumi.${stack}.yaml) and run again.`,
   ].join("\n");

@@ -14,7 +14,7 @@ import { parseArgs } from "node:util";
 import { CONFIG_NAMESPACE, ConfigError } from "../profiles/configErrors";
 import type { PlanDocument } from "../test/harness/plan";
 import { installMocks } from "../test/harness/mocks";
-import { PROJECT_ROOT, readStackConfig, UnknownStackError } from "../test/harness/stackFiles";
+import { PROJECT_ROOT, readStackConfig, StackFileError, UnknownStackError } from "../test/harness/stackFiles";
 import { sealKit } from "./airgap/kit";
 import { buildManifest, formatProblems } from "./airgap/manifest";
 import { PLATFORMS, readInstalledSdks, type Platform } from "./airgap/plugins";
@@ -131,7 +131,7 @@ async function mainReportingMistakes(): Promise<number> {
       process.stderr.write(`${err.message}\n${USAGE}`);
       return 2;
     }
-    if (err instanceof ConfigError || err instanceof UnknownStackError) {
+    if (err instanceof ConfigError || err instanceof StackFileError) {
       process.stderr.write(`${err.message}\n`);
       return 1;
     }

@@ -7,7 +7,7 @@
 import { parseArgs } from "node:util";
 import { ConfigError } from "../profiles/configErrors";
 import { installMocks } from "../test/harness/mocks";
-import { UnknownStackError } from "../test/harness/stackFiles";
+import { StackFileError } from "../test/harness/stackFiles";
 import { RENDERERS } from "./planFormats";
 import { runCli } from "./exitWhenFlushed";
 
@@ -41,7 +41,7 @@ async function main(): Promise<number> {
     process.stdout.write(render ? render(plan) : `${JSON.stringify(plan, null, 2)}\n`);
     return 0;
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof UnknownStackError) {
+    if (err instanceof ConfigError || err instanceof StackFileError) {
       process.stderr.write(`${err.message}\n`);
       return 1;
     }

@@ -16,7 +16,7 @@ import { auditResourcesFromPlan, evaluate, formatFindings, hasMandatory, type Pl
 import { RULES } from "../policy/rules";
 import { ConfigError } from "../profiles/configErrors";
 import { installMocks } from "../test/harness/mocks";
-import { readStackConfig, UnknownStackError } from "../test/harness/stackFiles";
+import { readStackConfig, StackFileError } from "../test/harness/stackFiles";
 import { runCli } from "./exitWhenFlushed";
 
 const USAGE =
@@ -65,7 +65,7 @@ async function main(): Promise<number> {
     }
     return hasMandatory(findings) ? 1 : 0;
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof UnknownStackError) {
+    if (err instanceof ConfigError || err instanceof StackFileError) {
       process.stderr.write(`${err.message}\n`);
       return 1;
     }

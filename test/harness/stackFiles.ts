@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { parse } from "yaml";
 
 /**
@@ -18,7 +18,9 @@ export interface StackConfigInput {
   secretKeys: string[];
 }
 
-export class UnknownStackError extends Error {}
+/** A stack or project file that cannot be read as Pulumi would: missing, or not valid YAML. */
+export class StackFileError extends Error {}
+export class UnknownStackError extends StackFileError {}
 
 export function exampleStacks(root = PROJECT_ROOT): string[] {
   return readdirSync(root)
@@ -30,7 +32,14 @@ export function exampleStacks(root = PROJECT_ROOT): string[] {
 type Yaml = Record<string, unknown>;
 
 function readYaml(path: string): Yaml {
-  const parsed: unknown = parse(readFileSync(path, "utf8"));
+  let parsed: unknown;
+  try {
+    // The yaml library's default alias limit stops alias bombs ("billion laughs"); say which file it was.
+    parsed = parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    const reason = err instanceof Error ? (err.message.split("\n")[0] ?? err.message) : String(err);
+    throw new StackFileError(`${basename(path)} is not a stack file Pulumi can read: ${reason}`);
+  }
   return parsed !== null && typeof parsed === "object" ? (parsed as Yaml) : {};
 }
 
