@@ -96,8 +96,15 @@ export const dockerPlatformSettings = z.strictObject({
   sshOpts: z.array(z.string()).default([]),
   /** Host address published ports bind to; 127.0.0.1 keeps everything off the network. */
   bindAddress: ipv4.default("127.0.0.1"),
-  /** Address this program uses to reach published ports (admin providers); defaults to the bind address. */
-  adminAddress: z.string().min(1).optional(),
+  /**
+   * Address this program uses to reach published ports (admin providers); defaults to the bind address. Required
+   * for a remote docker.host: the bind address is then the remote host's, not this machine's.
+   */
+  adminAddress: z
+    .union([z.ipv4(), z.ipv6(), z.hostname().regex(/^[A-Za-z0-9.-]{1,253}$/)], {
+      error: "must be an IP address or a DNS host name such as docker-host.internal",
+    })
+    .optional(),
   labels,
   postgres: postgresDockerSettings.prefault({}),
   valkey: valkeyDockerSettings.prefault({}),

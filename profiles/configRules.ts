@@ -12,7 +12,25 @@ export function stackRuleProblems(cfg: StackConfig, raw: Readonly<Record<string,
     ...airgapProblems(cfg),
     ...apiServerEgressProblems(cfg, raw),
     ...bucketAdminProblems(cfg),
+    ...dockerAdminAddressProblems(cfg),
     ...componentProblems(cfg),
+  ];
+}
+
+/**
+ * With a remote docker.host the published ports are on that host, so the layout and bucket steps, which connect
+ * to docker.adminAddress, would reach this machine's 127.0.0.1 and fail after the containers exist.
+ */
+export function dockerAdminAddressProblems(cfg: StackConfig): ConfigProblem[] {
+  if (cfg.profile !== "docker" || cfg.docker.host.startsWith("unix://") || cfg.docker.adminAddress !== undefined) {
+    return [];
+  }
+  return [
+    {
+      key: configKey(["docker", "adminAddress"]),
+      message:
+        "required when docker.host is remote (ssh:// or tcp://): the address where this machine reaches the ports published on docker.bindAddress there, e.g. the host's name with bindAddress set to an address this machine can reach, or 127.0.0.1 with an ssh tunnel forwarding each hostPort (README: Remote Docker host)",
+    },
   ];
 }
 

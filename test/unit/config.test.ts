@@ -57,6 +57,16 @@ describe("invalid configs name their key and what is allowed", () => {
     ],
     ["wrong type", { profile: "docker", protect: "yes" }, /stellaops-infra:protect: must be true or false/],
     [
+      "remote Docker host without an admin address",
+      { profile: "docker", docker: { host: "ssh://deploy@docker-host" } },
+      /stellaops-infra:docker\.adminAddress: required when docker\.host is remote \(ssh:\/\/ or tcp:\/\/\)/,
+    ],
+    [
+      "admin address that is no host",
+      { profile: "docker", docker: { adminAddress: "127.0.0.1; rm -rf /" } },
+      /stellaops-infra:docker\.adminAddress: must be an IP address or a DNS host name/,
+    ],
+    [
       "unknown top-level key",
       { profile: "docker", postgress: {} },
       /stellaops-infra:postgress: unknown key; allowed here: .*postgres/,
