@@ -69,3 +69,57 @@ export const chartSource = z
     error: "set exactly one of repository (https:// or oci://) or path (a vendored .tgz)",
   });
 export type ChartSource = z.infer<typeof chartSource>;
+
+/**
+ * Kubernetes object names, by the API server's own rules (k8s.io/apimachinery validation): a DNS label
+ * (namespaces, Services, release names: lowercase alphanumerics and '-', at most 63, alphanumeric at both ends) and a
+ * DNS subdomain (Secrets, storage classes: labels joined by '.', at most 253).
+ */
+export const kubernetesLabelName = (max = 63) =>
+  z
+    .string({ error: `must be a Kubernetes name (a DNS label of at most ${max} characters)` })
+    .regex(new RegExp(`^(?=.{1,${max}}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$`), {
+      error: `must be a Kubernetes name: lowercase letters, digits and '-', starting and ending with a letter or digit, at most ${max} characters`,
+    });
+
+const DNS_LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+export const kubernetesObjectName = z
+  .string({ error: "must be a Kubernetes object name such as my-secret" })
+  .regex(new RegExp(`^(?=.{1,253}$)${DNS_LABEL}(\\.${DNS_LABEL})*$`), {
+    error:
+      "must be a Kubernetes object name: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters",
+  });
+
+const LABEL_NAME = /^(?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^((?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
+const LABEL_PREFIX = new RegExp(`^(?=.{1,253}$)${DNS_LABEL}(\\.${DNS_LABEL})*$`);
+
+/** Why a string is not a Kubernetes label key (`[prefix/]name`), or undefined when it is one. */
+export function labelKeyProblem(key: string): string | undefined {
+  const slash = key.lastIndexOf("/");
+  const [prefix, name] = slash < 0 ? [undefined, key] : [key.slice(0, slash), key.slice(slash + 1)];
+  if (prefix !== undefined && !LABEL_PREFIX.test(prefix)) {
+    return "label key prefix must be a DNS subdomain (lowercase letters, digits, '-' and '.', at most 253 characters)";
+  }
+  if (!LABEL_NAME.test(name)) {
+    return "label key name must be at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit";
+  }
+  return undefined;
+}
+
+export function labelValueProblem(value: string): string | undefined {
+  return LABEL_VALUE.test(value)
+    ? undefined
+    : "label value must be empty or at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit";
+}
+
+/** `{ key: value }` Kubernetes labels, every key and value checked, each problem at its key. */
+export const kubernetesLabels = z
+  .record(z.string(), z.string({ error: "must be a string label value" }))
+  .superRefine((labels, ctx) => {
+    for (const [key, value] of Object.entries(labels)) {
+      const problem = labelKeyProblem(key) ?? labelValueProblem(value);
+      if (problem) ctx.addIssue({ code: "custom", message: problem, path: [key] });
+    }
+  })
+  .default({});

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { OPTIONAL_SERVICE_IDS } from "../components/catalog";
-import { port } from "../components/settingsCommon";
+import { kubernetesLabelName, kubernetesLabels, kubernetesObjectName, port } from "../components/settingsCommon";
 import {
   natsDockerSettings,
   natsExternalSettings,
@@ -47,13 +47,19 @@ const awsId = (prefix: string) =>
     error: `must be an AWS id such as ${prefix}-0123456789abcdef0`,
   });
 
+/**
+ * The environment name goes into Docker, RDS, ElastiCache, IAM and Kubernetes names and label values; this is what
+ * all of them accept (RDS and ElastiCache refuse a trailing '-' and '--', label values a trailing '-').
+ */
+const ENVIRONMENT_NAME = /^(?=.{1,24}$)[a-z](-?[a-z0-9])*$/;
+const ENVIRONMENT_RULE =
+  "lowercase letters, digits and single hyphens, starting with a letter and ending with a letter or digit, at most 24 characters";
+
 const common = {
   /** Name used in resource names and tags; defaults to the stack name. */
   environment: z
     .string()
-    .regex(/^[a-z][a-z0-9-]{0,23}$/, {
-      error: "must be lowercase letters, digits and hyphens, starting with a letter, at most 24 characters",
-    })
+    .regex(ENVIRONMENT_NAME, { error: `must be ${ENVIRONMENT_RULE}` })
     .optional(),
   /** `protect` on data-bearing resources (volumes, servers, caches, buckets). */
   protect: z.boolean({ error: "must be true or false" }).default(true),
@@ -129,10 +135,7 @@ const kubernetesApiServerSettings = z.strictObject({
 /** `kubernetes.dns`: where cluster DNS answers, for the egress policy (kube-system on 53 unless the cluster differs). */
 const kubernetesDnsSettings = z.strictObject({
   /** Namespace of the cluster DNS pods: kube-system; openshift-dns on OpenShift. */
-  namespace: z
-    .string()
-    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: "must be a namespace name (a DNS label)" })
-    .default("kube-system"),
+  namespace: kubernetesLabelName(63).default("kube-system"),
   /** Ports the DNS pods listen on, after the Service's port mapping: 53; 5353 on OpenShift. */
   ports: z.array(port).min(1, { error: "must list at least one port, e.g. [53]" }).default([53]),
   /** DNS addresses outside any pod, e.g. NodeLocal DNSCache's link-local 169.254.20.10/32. */
@@ -143,12 +146,9 @@ export const kubernetesPlatformSettings = z.strictObject({
   /** Path to a kubeconfig file (or its content); the ambient kubeconfig when absent. */
   kubeconfig: z.string().min(1).optional(),
   context: z.string().min(1).optional(),
-  namespace: z
-    .string()
-    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: "must be a DNS label (lowercase letters, digits, hyphens)" })
-    .default("stellaops"),
-  storageClass: z.string().min(1).optional(),
-  imagePullSecrets: z.array(z.string()).default([]),
+  namespace: kubernetesLabelName(63).default("stellaops"),
+  storageClass: kubernetesObjectName.optional(),
+  imagePullSecrets: z.array(kubernetesObjectName).default([]),
   /** Default-deny egress for the namespace (sealed sites), DNS and in-namespace traffic still allowed. */
   denyEgress: z.boolean().default(false),
   /** The API server's CIDRs and ports, which the CloudNativePG instance pods may reach under denyEgress. */
@@ -160,7 +160,7 @@ export const kubernetesPlatformSettings = z.strictObject({
    * DNS names; otherwise the RustFS bucket admin needs `objectStore.adminEndpoint`.
    */
   runsInCluster: z.boolean({ error: "must be true or false" }).default(false),
-  labels,
+  labels: kubernetesLabels,
   postgres: postgresKubernetesSettings.prefault({}),
   valkey: valkeyKubernetesSettings.prefault({}),
   objectStore: objectStoreKubernetesSettings.prefault({}),
@@ -284,6 +284,12 @@ export function parseStackConfig(
       ...problemsFromZod(parsed.error, (path) => (profileSchema ? allowedKeysAt(profileSchema, path) : [])),
     );
     throw new ConfigError(stack, problems);
+  }
+  if (parsed.data.environment === undefined && !ENVIRONMENT_NAME.test(stack)) {
+    problems.push({
+      key: `${CONFIG_NAMESPACE}:environment`,
+      message: `required: the stack name "${stack}" is not a usable environment name (${ENVIRONMENT_RULE}); set environment to one`,
+    });
   }
   problems.push(...stackRuleProblems(parsed.data, obj));
   if (problems.length > 0) throw new ConfigError(stack, problems);

@@ -1,5 +1,13 @@
 import { z } from "zod";
-import { chartSource, imageRef, port, secretString, storageQuantity, version } from "../settingsCommon";
+import {
+  chartSource,
+  imageRef,
+  kubernetesObjectName,
+  port,
+  secretString,
+  storageQuantity,
+  version,
+} from "../settingsCommon";
 import { NATS_SIZE_PATTERN } from "./sizes";
 
 /**
@@ -132,17 +140,12 @@ export const natsKubernetesSettings = z.strictObject({
   /** Size of each server's JetStream volume (PVC); must hold nats.jetstream.maxFileStore. */
   storageSize: storageQuantity.default("10Gi"),
   /** Storage class of the JetStream volumes; kubernetes.storageClass (or the cluster default) when absent. */
-  storageClass: z.string().min(1).optional(),
+  storageClass: kubernetesObjectName.optional(),
   /**
    * Existing Secret in the namespace with tls.crt, tls.key and ca.crt (a cert-manager Certificate's Secret has
    * them): turns client TLS on through the chart's config.nats.tls. Same key name as kubernetes.valkey.tlsSecretName.
    */
-  tlsSecretName: z
-    .string({ error: "must be the name of a Secret in the namespace, such as nats-tls" })
-    .regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, {
-      error: "must be the name of a Secret in the namespace (lowercase letters, digits, '-', '.'), such as nats-tls",
-    })
-    .optional(),
+  tlsSecretName: kubernetesObjectName.optional(),
 });
 export type NatsKubernetesSettings = z.infer<typeof natsKubernetesSettings>;
 

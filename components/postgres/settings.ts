@@ -1,7 +1,15 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { SERVICES } from "../catalog";
-import { chartSource, imageRef, port, secretString, storageQuantity, version } from "../settingsCommon";
+import {
+  chartSource,
+  imageRef,
+  kubernetesObjectName,
+  port,
+  secretString,
+  storageQuantity,
+  version,
+} from "../settingsCommon";
 
 /**
  * PostgreSQL settings: `stellaops-infra:postgres` (the layout, every platform) and the platform blocks
@@ -134,7 +142,7 @@ export const postgresKubernetesSettings = z.strictObject({
   clusterName: k8sName(40).default("stellaops-postgres"),
   storageSize: storageQuantity.default("20Gi"),
   /** Storage class for the data volumes; the platform's storageClass (then the cluster default) when absent. */
-  storageClass: z.string().min(1).optional(),
+  storageClass: kubernetesObjectName.optional(),
   maxConnections: maxConnections.default(200),
   sharedBuffers: sharedBuffers.default("256MB"),
   /** Install the CloudNativePG operator from its Helm chart (off when the cluster already runs it). */

@@ -1,6 +1,15 @@
 import { z } from "zod";
 import { SERVICES, VALKEY_ONLY_CONSUMERS } from "../catalog";
-import { chartSource, imageRef, memorySize, port, secretString, storageQuantity, version } from "../settingsCommon";
+import {
+  chartSource,
+  imageRef,
+  kubernetesObjectName,
+  memorySize,
+  port,
+  secretString,
+  storageQuantity,
+  version,
+} from "../settingsCommon";
 
 /**
  * Valkey settings, one block per config key (see docs/valkey.md for the reference table).
@@ -138,13 +147,13 @@ export const valkeyKubernetesSettings = z.strictObject({
   /** Size of each data volume (AOF + RDB need headroom beyond maxmemory: at least 2-3x). */
   storageSize: storageQuantity.default("10Gi"),
   /** Storage class for the data volumes; the platform's storage class (or the cluster default) when unset. */
-  storageClass: z.string().optional(),
+  storageClass: kubernetesObjectName.optional(),
   /** Read replicas besides the primary (0 = standalone). Replicas copy data; they do not fail over (see docs). */
   replicas: z.number().int().min(0, { error: "must be 0 or more" }).max(8, { error: "must be at most 8" }).default(0),
   /** With replicas: the primary refuses writes unless this many replicas are in sync (0 = off). */
   minReplicasToWrite: z.number().int().min(0).default(0),
   /** Existing Secret with server.crt, server.key and ca.crt: turns TLS on. */
-  tlsSecretName: z.string().min(1).optional(),
+  tlsSecretName: kubernetesObjectName.optional(),
 });
 export type ValkeyKubernetesSettings = z.infer<typeof valkeyKubernetesSettings>;
 
