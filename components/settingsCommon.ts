@@ -123,3 +123,18 @@ export const kubernetesLabels = z
     }
   })
   .default({});
+
+/**
+ * The items of a list must be distinct: each becomes a resource named after it (an ingress rule per CIDR, an
+ * extension per name), and two resources with one name are one URN twice, which the engine refuses.
+ */
+export function distinctItems<T extends z.ZodType>(item: T, identity: (value: z.infer<T>) => string = String) {
+  return z.array(item).superRefine((items, ctx) => {
+    const seen = new Set<string>();
+    items.forEach((value: z.infer<T>, i) => {
+      const id = identity(value);
+      if (seen.has(id)) ctx.addIssue({ code: "custom", message: `"${id}" is listed twice; list each once`, path: [i] });
+      seen.add(id);
+    });
+  });
+}

@@ -1,7 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { OPTIONAL_SERVICE_IDS } from "../components/catalog";
-import { kubernetesLabelName, kubernetesLabels, kubernetesObjectName, port } from "../components/settingsCommon";
+import {
+  distinctItems,
+  kubernetesLabelName,
+  kubernetesLabels,
+  kubernetesObjectName,
+  port,
+} from "../components/settingsCommon";
 import {
   natsDockerSettings,
   natsExternalSettings,
@@ -179,15 +185,13 @@ export const awsPlatformSettings = z
       region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: "must be an AWS region such as eu-west-1" }),
       vpcId: awsId("vpc"),
       /** Private subnets in at least two availability zones. */
-      subnetIds: z
-        .array(awsId("subnet"))
-        .min(2, { error: "must list at least two subnets (in different availability zones)" }),
-      allowedSecurityGroupIds: z.array(awsId("sg")).default([]),
-      allowedCidrs: z
-        .array(
-          z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, { error: "must be an IPv4 CIDR such as 10.0.0.0/16" }),
-        )
-        .default([]),
+      subnetIds: distinctItems(awsId("subnet")).min(2, {
+        error: "must list at least two subnets (in different availability zones)",
+      }),
+      allowedSecurityGroupIds: distinctItems(awsId("sg")).default([]),
+      allowedCidrs: distinctItems(
+        z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, { error: "must be an IPv4 CIDR such as 10.0.0.0/16" }),
+      ).default([]),
       kmsKeyArn: z
         .string()
         .regex(/^arn:aws[a-z-]*:kms:/, { error: "must be a KMS key ARN (arn:aws:kms:…)" })

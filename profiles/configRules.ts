@@ -1,4 +1,5 @@
 import { DIGEST_PATTERN } from "../components/settingsCommon";
+import { clashProblems } from "./clashRules";
 import { componentProblems } from "./componentRules";
 import { configKey, type ConfigProblem } from "./configErrors";
 import type { StackConfig } from "./config";
@@ -13,6 +14,7 @@ export function stackRuleProblems(cfg: StackConfig, raw: Readonly<Record<string,
     ...apiServerEgressProblems(cfg, raw),
     ...bucketAdminProblems(cfg),
     ...dockerAdminAddressProblems(cfg),
+    ...clashProblems(cfg),
     ...componentProblems(cfg),
   ];
 }

@@ -3,7 +3,14 @@ import { recorder } from "./mocks";
 import { settle, type RecordedResource } from "./recorder";
 
 export { recorder } from "./mocks";
-export { isSecret, plainStrings, redactSecrets, unwrapSecrets, type RecordedResource } from "./recorder";
+export {
+  assertUniqueUrns,
+  isSecret,
+  plainStrings,
+  redactSecrets,
+  unwrapSecrets,
+  type RecordedResource,
+} from "./recorder";
 
 /** Clears what earlier tests recorded. */
 export function resetRecorder(): void {
@@ -30,13 +37,6 @@ export function findResource(type: string, name: string | RegExp): RecordedResou
     );
   }
   return matches[0];
-}
-
-/** Mocks do not reject duplicate URNs the way the engine does, so tests check it themselves. */
-export function assertUniqueUrns(resources: RecordedResource[] = recorder.resources): void {
-  const seen = new Set<string>();
-  const duplicates = resources.map((r) => r.urn).filter((urn) => (seen.has(urn) ? true : (seen.add(urn), false)));
-  if (duplicates.length > 0) throw new Error(`duplicate URNs: ${duplicates.join(", ")}`);
 }
 
 /** Resolves an Output under mocks (including secret ones) to its plain value. */

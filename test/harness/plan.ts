@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { installMocks, recorder } from "./mocks";
-import { redactSecrets, settle, type RecordedOptions } from "./recorder";
+import { assertUniqueUrns, redactSecrets, settle, type RecordedOptions } from "./recorder";
 import { readStackConfig } from "./stackFiles";
 
 /**
@@ -82,5 +82,6 @@ export async function planStack(stack: string, options: PlanOptions = {}): Promi
   const resources = recorder.resources
     .map((r) => ({ ...r, inputs: redactSecrets(r.inputs) as Record<string, unknown> }))
     .sort((a, b) => a.urn.localeCompare(b.urn));
+  assertUniqueUrns(resources);
   return { project, stack, resources, outputs };
 }

@@ -186,3 +186,15 @@ export function redactSecrets(value: unknown): unknown {
   }
   return value;
 }
+
+/** Two resources with one URN: the engine refuses the whole deployment; the mocks accept it silently. */
+export class DuplicateUrnError extends Error {}
+
+export function assertUniqueUrns(resources: readonly { urn: string }[]): void {
+  const duplicates = [...new Set(resources.map((r) => r.urn).filter((urn, i, all) => all.indexOf(urn) !== i))];
+  if (duplicates.length > 0) {
+    throw new DuplicateUrnError(
+      `the program registers ${duplicates.length === 1 ? "a resource" : "resources"} twice under one URN, which pulumi refuses: ${duplicates.join(", ")}`,
+    );
+  }
+}
