@@ -1,52 +1,5 @@
-/**
- * `npm run --silent plan -- --stack <name> [--format json|markdown|mermaid]`: the offline plan of one example stack.
- * json (default) prints exactly one JSON document on stdout (see test/harness/plan.ts for the format); markdown a
- * readable summary, mermaid a diagram of servers and their consumers (scripts/planFormats). On invalid config or
- * an unknown stack, the message on stderr and exit code 1.
- */
-import { parseArgs } from "node:util";
-import { ConfigError } from "../profiles/configErrors";
-import { installMocks } from "../test/harness/mocks";
-import { StackFileError } from "../test/harness/stackFiles";
-import { RENDERERS } from "./planFormats";
+// Entry point of `npm run plan`; the command itself is scripts/commands/plan.ts.
+import { planCommand } from "./commands/plan";
 import { runCli } from "./exitWhenFlushed";
 
-const FORMATS = ["json", ...Object.keys(RENDERERS)] as const;
-
-async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      stack: { type: "string" },
-      format: { type: "string", default: "json" },
-      // Like `pulumi -C`: where Pulumi.yaml and Pulumi.<stack>.yaml live (default: this project).
-      dir: { type: "string" },
-    },
-    allowPositionals: false,
-  });
-  if (!values.stack) {
-    process.stderr.write(
-      `usage: npm run --silent plan -- --stack <name> [--format ${FORMATS.join("|")}] [--dir <project dir>]\n`,
-    );
-    return 2;
-  }
-  if (!(FORMATS as readonly string[]).includes(values.format ?? "")) {
-    process.stderr.write(`--format must be one of: ${FORMATS.join(", ")}\n`);
-    return 2;
-  }
-  installMocks();
-  const { planStack } = await import("../test/harness/plan");
-  try {
-    const plan = await planStack(values.stack, { dir: values.dir });
-    const render = RENDERERS[values.format ?? "json"];
-    process.stdout.write(render ? render(plan) : `${JSON.stringify(plan, null, 2)}\n`);
-    return 0;
-  } catch (err) {
-    if (err instanceof ConfigError || err instanceof StackFileError) {
-      process.stderr.write(`${err.message}\n`);
-      return 1;
-    }
-    throw err;
-  }
-}
-
-runCli("plan", main);
+runCli("plan", planCommand);

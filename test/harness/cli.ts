@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { runCommand, type Command } from "../../scripts/exitWhenFlushed";
 import { PROJECT_ROOT } from "./stackFiles";
 
 /** Runs a project script the way an operator does: `npm run --silent <script> -- …`, in the project. */
@@ -20,4 +21,18 @@ export function projectWithStack(parent: string, stack: string, yaml: string): s
   copyFileSync(join(PROJECT_ROOT, "Pulumi.yaml"), join(dir, "Pulumi.yaml"));
   writeFileSync(join(dir, `Pulumi.${stack}.yaml`), yaml);
   return dir;
+}
+
+/**
+ * Runs a command function in this process, as `runCli` would run it as a process: same arguments, captured output,
+ * the exit code it would exit with. For tests about what a command does; `npmRun` stays for the end-to-end runs.
+ */
+export async function runInProcess(name: string, command: Command, args: readonly string[]) {
+  let stdout = "";
+  let stderr = "";
+  const status = await runCommand(name, command, args, {
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stderr += text),
+  });
+  return { status, stdout, stderr };
 }

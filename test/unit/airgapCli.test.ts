@@ -3,13 +3,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { PlanDocument } from "../harness/plan";
-import { npmRun, projectWithStack } from "../harness/cli";
+import { airgapManifestCommand } from "../../scripts/commands/airgapManifest";
+import { planCommand } from "../../scripts/commands/plan";
+import { npmRun, projectWithStack, runInProcess } from "../harness/cli";
 import { PROJECT_ROOT } from "../harness/stackFiles";
 
 /**
  * The command an operator runs, `npm run --silent airgap:manifest`, checked against the offline plan of the
- * same stack (`npm run --silent plan`), the installed SDKs and the pinned CLI.
+ * same stack (`npm run --silent plan`), the installed SDKs and the pinned CLI. The commands run in-process; the
+ * table test runs the real one end to end.
  */
+const manifestCommand = (args: string[]) => runInProcess("airgap:manifest", airgapManifestCommand, args);
 
 const D1 = `sha256:${"a1".repeat(32)}`;
 const D2 = `sha256:${"b2".repeat(32)}`;
@@ -105,12 +109,12 @@ interface Manifest {
 }
 
 /** The manifest lists exactly the plan's images and charts, and the installed SDKs' plugins. */
-function expectManifestMatchesPlan(stack: string, dir?: string): Manifest {
+async function expectManifestMatchesPlan(stack: string, dir?: string): Promise<Manifest> {
   const dirArgs = dir ? ["--dir", dir] : [];
-  const planRun = npmRun("plan", ["--stack", stack, ...dirArgs]);
+  const planRun = await runInProcess("plan", planCommand, ["--stack", stack, ...dirArgs]);
   expect(planRun.stderr).toBe("");
   const plan = JSON.parse(planRun.stdout) as PlanDocument;
-  const run = npmRun("airgap:manifest", ["--stack", stack, "--format", "json", ...dirArgs]);
+  const run = await manifestCommand(["--stack", stack, "--format", "json", ...dirArgs]);
   expect(run.stderr).toBe("");
   expect(run.status).toBe(0);
   const manifest = JSON.parse(run.stdout) as Manifest;
@@ -127,9 +131,9 @@ function expectManifestMatchesPlan(stack: string, dir?: string): Manifest {
 }
 
 describe("npm run airgap:manifest", () => {
-  it("lists exactly the images and charts of a sealed stack's offline plan, and the SDKs' plugins", () => {
+  it("lists exactly the images and charts of a sealed stack's offline plan, and the SDKs' plugins", async () => {
     const dir = projectWithStack(scratch, "airgap", SEALED_DOCKER);
-    const manifest = expectManifestMatchesPlan("airgap", dir);
+    const manifest = await expectManifestMatchesPlan("airgap", dir);
     expect(manifest).toMatchObject({ stack: "airgap", sealed: true });
     // Images set in the stack file are traced back to their key.
     for (const image of manifest.images.filter((i) => i.reference.startsWith(`${MIRROR}/postgres@`))) {
@@ -137,9 +141,9 @@ describe("npm run airgap:manifest", () => {
     }
   });
 
-  it("finds a Kubernetes stack's images inside Helm values and its charts from the mirror", () => {
+  it("finds a Kubernetes stack's images inside Helm values and its charts from the mirror", async () => {
     const dir = projectWithStack(scratch, "airgapk8s", SEALED_KUBERNETES);
-    const manifest = expectManifestMatchesPlan("airgapk8s", dir);
+    const manifest = await expectManifestMatchesPlan("airgapk8s", dir);
     const valkey = manifest.images.find((i) => i.reference === `${MIRROR}/valkey:9.0.1@${D2}`);
     expect(valkey?.configKeys).toEqual(["stellaops-infra:kubernetes.valkey.image"]);
     expect(manifest.charts).toContainEqual(
@@ -151,20 +155,20 @@ describe("npm run airgap:manifest", () => {
     );
   });
 
-  it("exits 1 naming the key when a sealed stack's image is tag-only", () => {
+  it("exits 1 naming the key when a sealed stack's image is tag-only", async () => {
     const dir = projectWithStack(
       scratch,
       "tagged",
       SEALED_DOCKER.replace(`${MIRROR}/valkey@${D2}`, `${MIRROR}/valkey:9.0.1`),
     );
-    const { status, stdout, stderr } = npmRun("airgap:manifest", ["--stack", "tagged", "--dir", dir]);
+    const { status, stdout, stderr } = await manifestCommand(["--stack", "tagged", "--dir", dir]);
     expect(status).toBe(1);
     expect(stdout).toBe("");
     expect(stderr).toMatch(/stellaops-infra:docker\.valkey\.image: must be pinned by digest/);
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
-  it("exits 1 naming the image, its key and its resource when the plan has a tag-only image", () => {
+  it("exits 1 naming the image, its key and its resource when the plan has a tag-only image", async () => {
     // A plan saved earlier (`npm run --silent plan … > plan.json`) of a stack that is not sealed.
     const dir = projectWithStack(
       scratch,
@@ -194,7 +198,7 @@ describe("npm run airgap:manifest", () => {
         ],
       }),
     );
-    const { status, stdout, stderr } = npmRun("airgap:manifest", ["--stack", "laptop", "--dir", dir, "--plan", saved]);
+    const { status, stdout, stderr } = await manifestCommand(["--stack", "laptop", "--dir", dir, "--plan", saved]);
     expect(status).toBe(1);
     expect(stdout).toBe("");
     expect(stderr).toContain(
@@ -211,17 +215,17 @@ describe("npm run airgap:manifest", () => {
     expect(stdout).toMatch(/Pulumi CLI \(Pulumi.version\)\s+\d+\.\d+\.\d+/);
   });
 
-  it("rejects unknown options and formats with usage (exit 2)", () => {
-    expect(npmRun("airgap:manifest", ["--stack", "dev", "--format", "yaml"])).toMatchObject({ status: 2 });
-    expect(npmRun("airgap:manifest", ["--stack", "dev", "--verbose"])).toMatchObject({ status: 2 });
-    expect(npmRun("airgap:manifest", [])).toMatchObject({ status: 2 });
+  it("rejects unknown options and formats with usage (exit 2)", async () => {
+    expect(await manifestCommand(["--stack", "dev", "--format", "yaml"])).toMatchObject({ status: 2 });
+    expect(await manifestCommand(["--stack", "dev", "--verbose"])).toMatchObject({ status: 2 });
+    expect(await manifestCommand([])).toMatchObject({ status: 2 });
   });
 });
 
 // The example air-gapped stack, as soon as it exists in the project.
 describe.skipIf(!existsSync(join(PROJECT_ROOT, "Pulumi.airgap.yaml")))("the example airgap stack", () => {
-  it("has a complete manifest: every image pinned, from the mirror, and listed exactly as its plan uses it", () => {
-    const manifest = expectManifestMatchesPlan("airgap");
+  it("has a complete manifest: every image pinned, from the mirror, and listed exactly as its plan uses it", async () => {
+    const manifest = await expectManifestMatchesPlan("airgap");
     expect(manifest.sealed).toBe(true);
     expect(manifest.images.length).toBeGreaterThan(0);
   });

@@ -3,11 +3,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { npmRun, projectWithStack } from "../harness/cli";
+import { planCommand } from "../../scripts/commands/plan";
+import { projectWithStack, runInProcess } from "../harness/cli";
 import { PROJECT_ROOT } from "../harness/stackFiles";
 
-/** The real command an operator runs: `npm run --silent plan -- …`. */
-const plan = (args: string[]) => npmRun("plan", args);
+/** The command `npm run --silent plan -- …` runs, in-process; the pipe test below runs the real one. */
+const plan = (args: string[]) => runInProcess("plan", planCommand, args);
 
 const scratch = mkdtempSync(join(tmpdir(), "stellaops-plan-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -27,8 +28,8 @@ describe("npm run plan", () => {
     expect(doc.resources.length).toBeGreaterThan(0);
   });
 
-  it("prints exactly one JSON document with the promised fields for dev", () => {
-    const { status, stdout, stderr } = plan(["--stack", "dev", "--format", "json"]);
+  it("prints exactly one JSON document with the promised fields for dev", async () => {
+    const { status, stdout, stderr } = await plan(["--stack", "dev", "--format", "json"]);
     expect(stderr).toBe("");
     expect(status).toBe(0);
     const doc = JSON.parse(stdout) as Record<string, unknown>;
@@ -59,21 +60,21 @@ describe("npm run plan", () => {
     expect(doc["outputs"]).toMatchObject({ profile: "docker", environment: "dev" });
   });
 
-  it("exits 1 naming the key when the stack file is broken", () => {
+  it("exits 1 naming the key when the stack file is broken", async () => {
     const dir = projectWithStack(
       scratch,
       "broken",
       "config:\n  stellaops-infra:profile: docker\n  stellaops-infra:postgres:\n    version: newest\n",
     );
-    const { status, stdout, stderr } = plan(["--stack", "broken", "--dir", dir]);
+    const { status, stdout, stderr } = await plan(["--stack", "broken", "--dir", dir]);
     expect(status).toBe(1);
     expect(stdout).toBe("");
     expect(stderr).toContain("stellaops-infra:postgres.version");
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
-  it("exits 1 for an unknown stack, listing the known ones", () => {
-    const { status, stderr } = plan(["--stack", "no-such-stack"]);
+  it("exits 1 for an unknown stack, listing the known ones", async () => {
+    const { status, stderr } = await plan(["--stack", "no-such-stack"]);
     expect(status).toBe(1);
     expect(stderr).toMatch(/unknown stack "no-such-stack".*known stacks: .*dev/);
   });

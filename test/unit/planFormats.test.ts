@@ -3,7 +3,8 @@ import { renderMarkdown } from "../../scripts/planFormats/markdown";
 import { mermaidId, mermaidLabel, renderMermaid } from "../../scripts/planFormats/mermaid";
 import { topologyOf } from "../../scripts/planFormats/topology";
 import type { PlanDocument, PlanResource } from "../harness/plan";
-import { npmRun } from "../harness/cli";
+import { planCommand } from "../../scripts/commands/plan";
+import { runInProcess } from "../harness/cli";
 import { planResource } from "../harness/planFixtures";
 import { exampleStacks } from "../harness/stackFiles";
 
@@ -226,21 +227,21 @@ describe("--format markdown", () => {
 });
 
 describe("npm run plan --format", () => {
-  const plan = (args: string[]) => npmRun("plan", args);
+  const plan = (args: string[]) => runInProcess("plan", planCommand, args);
 
-  it.each(exampleStacks())("renders %s as Markdown and as a Mermaid diagram", (stack) => {
-    const md = plan(["--stack", stack, "--format", "markdown"]);
+  it.each(exampleStacks())("renders %s as Markdown and as a Mermaid diagram", async (stack) => {
+    const md = await plan(["--stack", stack, "--format", "markdown"]);
     expect(md.stderr).toBe("");
     expect(md.status).toBe(0);
     expect(md.stdout).toMatch(new RegExp(`^## Offline plan: stellaops-infra / ${stack}\\n`));
     expect(md.stdout).not.toContain("offline-plan-secret-placeholder");
-    const mermaid = plan(["--stack", stack, "--format", "mermaid"]);
+    const mermaid = await plan(["--stack", stack, "--format", "mermaid"]);
     expect(mermaid.status).toBe(0);
     expect(mermaid.stdout.split("\n")[0]).toBe("flowchart LR");
   });
 
-  it("rejects an unknown format, naming the allowed ones", () => {
-    const { status, stderr } = plan(["--stack", "dev", "--format", "yaml"]);
+  it("rejects an unknown format, naming the allowed ones", async () => {
+    const { status, stderr } = await plan(["--stack", "dev", "--format", "yaml"]);
     expect(status).toBe(2);
     expect(stderr).toContain("json, markdown, mermaid");
   });

@@ -7,7 +7,8 @@ import { auditResourcesFromPlan, evaluate, type Finding } from "../../policy/eva
 import { DEFAULT_DATA_PORTS } from "../../policy/model";
 import { T } from "../../policy/resourceTypes";
 import { RULES } from "../../policy/rules";
-import { npmRun } from "../harness/cli";
+import { policyCommand } from "../../scripts/commands/policy";
+import { npmRun, runInProcess } from "../harness/cli";
 import { planStack } from "../harness/plan";
 import { planResource } from "../harness/planFixtures";
 import { exampleStacks, readStackConfig } from "../harness/stackFiles";
@@ -17,7 +18,8 @@ import { exampleStacks, readStackConfig } from "../harness/stackFiles";
  * (`npm run policy -- --stack <name>`): every example stack passes, and a violating plan fails the command.
  */
 
-const policy = (args: string[]) => npmRun("policy", args);
+/** The command `npm run policy -- …` runs, in-process; one test below runs the real one. */
+const policy = (args: string[]) => runInProcess("policy", policyCommand, args);
 
 const scratch = mkdtempSync(join(tmpdir(), "stellaops-policy-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -29,8 +31,8 @@ interface Report {
 }
 
 describe.each(exampleStacks())("npm run policy -- --stack %s", (stack) => {
-  it("passes: no mandatory violation", () => {
-    const { status, stdout, stderr } = policy(["--stack", stack, "--format", "json"]);
+  it("passes: no mandatory violation", async () => {
+    const { status, stdout, stderr } = await policy(["--stack", stack, "--format", "json"]);
     const report = JSON.parse(stdout) as Report;
     expect(
       report.findings.filter((f) => f.level === "mandatory"),
@@ -40,9 +42,9 @@ describe.each(exampleStacks())("npm run policy -- --stack %s", (stack) => {
     expect(status).toBe(0);
   });
 
-  it("writes a CrossGuard policy config naming every policy", () => {
+  it("writes a CrossGuard policy config naming every policy", async () => {
     const file = join(scratch, `${stack}.policy-config.json`);
-    const { status } = policy(["--stack", stack, "--crossguard-config", file]);
+    const { status } = await policy(["--stack", stack, "--crossguard-config", file]);
     expect(status).toBe(0);
     const config = JSON.parse(readFileSync(file, "utf8")) as Record<string, { enforcementLevel: string }>;
     expect(Object.keys(config).sort()).toEqual(RULES.map((r) => r.name).sort());
@@ -73,7 +75,8 @@ describe("npm run policy on a violating plan", () => {
   it("exits 1, listing each mandatory violation with its fix, and the advisory ones", () => {
     const file = join(scratch, "violating-plan.json");
     writeFileSync(file, JSON.stringify(plan));
-    const { status, stdout } = policy(["--stack", "dev", "--plan", file]);
+    // The real command, end to end (npm, tsx, the exit code once stdout is flushed).
+    const { status, stdout } = npmRun("policy", ["--stack", "dev", "--plan", file]);
     expect(status).toBe(1);
     expect(stdout).toMatch(
       /\[mandatory\] docker-data-ports-not-public: docker:index\/container:Container valkey-server\n\s+.*Fix:/,
@@ -83,10 +86,11 @@ describe("npm run policy on a violating plan", () => {
     expect(stdout).toMatch(/policy dev: \d+ rules, 2 mandatory violations, 1 advisory/);
   });
 
-  it("exits 1 naming the problem for an unknown stack, and 2 without --stack", () => {
-    expect(policy(["--stack", "no-such-stack"]).status).toBe(1);
-    expect(policy(["--stack", "no-such-stack"]).stderr).toMatch(/unknown stack "no-such-stack"/);
-    expect(policy([]).status).toBe(2);
+  it("exits 1 naming the problem for an unknown stack, and 2 without --stack", async () => {
+    const unknown = await policy(["--stack", "no-such-stack"]);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toMatch(/unknown stack "no-such-stack"/);
+    expect((await policy([])).status).toBe(2);
   });
 });
 
