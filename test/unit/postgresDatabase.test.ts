@@ -4,6 +4,7 @@ import { PostgresDatabase } from "../../components/postgres/database";
 import { PostgresDockerServer } from "../../components/postgres/docker";
 import { postgresExternalServer } from "../../components/postgres/external";
 import { loginCommandLine, PSQL_MISSING_MESSAGE } from "../../components/postgres/loginCommand";
+import { PROVIDER_HASHED_PASSWORD_PREFIX } from "../../components/postgres/providerFacts";
 import { stableScramVerifier } from "../../components/postgres/scram";
 import { postgresDockerSettings, postgresSettings } from "../../components/postgres/settings";
 import { renderLoginRoleSql } from "../../components/postgres/sql";
@@ -169,6 +170,8 @@ describe("PostgresDatabase (provider rendering)", () => {
         plainStrings(role.inputs).some((v) => v.includes(plaintext)),
         role.name,
       ).toBe(false);
+      // The provider compares a value with this prefix to pg_shadow as is (no re-hash, no diff): providerFacts.ts.
+      expect(String(unwrapSecrets(role.inputs["password"])).startsWith(PROVIDER_HASHED_PASSWORD_PREFIX)).toBe(true);
       expect(role.inputs).toMatchObject({
         login: true,
         superuser: false,
