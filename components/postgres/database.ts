@@ -114,7 +114,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
     const roleName = (roleNameValue: string): pulumi.Output<string> => {
       const service = layout.roles.find((r) => r.name === roleNameValue)?.service as string;
       const login = this.createRoleLogins[service];
-      return login ? login.id.apply(() => roleNameValue) : this.roles[service].name;
+      return login ? login.urn.apply(() => roleNameValue) : this.roles[service].name;
     };
 
     // The main database's logical name does not carry its name, so renaming it (postgres.database) is an update.
