@@ -29,7 +29,10 @@ const psqlPath = serverBinaryOrSkip("psql", "postgresql-client");
 const OPTIONAL = ["evidence-locker"];
 const base = {
   serviceOverrides: { authority: { createRole: true } },
-  readGrants: [{ service: "notify", schema: "scheduler" }],
+  readGrants: [
+    { service: "notify", schema: "scheduler" },
+    { service: "evidence-locker", schema: "scanner" },
+  ],
   extensions: [{ name: "pgcrypto" }],
 };
 const created = postgresSettings.parse({ ...base, roleDefaults: { connectionLimit: 20, statementTimeoutMs: 0 } });
@@ -338,12 +341,31 @@ for (const kind of ADMIN_KINDS) {
     });
 
     it("remove an optional service: its grants are revoked, its role and schemas are retained with their tables", async () => {
-      const removed = buildLayout(updated, []);
+      // The operator takes the service out of services.optional, and its read grant out of the config with it.
+      const removed = buildLayout(
+        { ...updated, readGrants: updated.readGrants.filter((g) => g.service !== "evidence-locker") },
+        [],
+      );
       const locker = roleOf(layoutUpdated, "evidence-locker");
       const gone = layoutUpdated.roles.filter((r) => !removed.roles.some((k) => k.name === r.name));
       expect(gone.map((r) => r.name)).toEqual([locker.name]);
-      // What the engine deletes: the CONNECT grant. Role and schemas carry retainOnDelete (database.ts).
+      // What the engine deletes: its CONNECT grant and its read grant on scanner (schema USAGE, tables, future
+      // tables). Role and schemas carry retainOnDelete (database.ts), so nothing is issued for them.
+      const read = layoutUpdated.readGrants.find((g) => g.role === locker.name);
+      if (!read) throw new Error("no read grant for the removed service");
+      const common = { database: read.database, schema: read.schema, role: read.role };
+      await provider.grantDelete(session, { ...common, objectType: "schema", privileges: ["USAGE"] });
+      await provider.grantDelete(session, { ...common, objectType: "table", privileges: ["SELECT"] });
+      await provider.defaultPrivilegesDelete(session, { ...common, owner: read.owner, privileges: ["SELECT"] });
       await provider.grantDelete(session, connectGrant(locker));
+      const acl = await server.query<{ acl: string }>(
+        `SELECT coalesce(nspacl::text, '') || ' ' || coalesce((SELECT string_agg(defaclacl::text, ' ') FROM pg_default_acl), '')
+                || ' ' || coalesce((SELECT relacl::text FROM pg_class WHERE oid = 'scanner.records'::regclass), '') AS acl
+           FROM pg_namespace WHERE nspname = 'scanner'`,
+        [],
+        { database: "stellaops" },
+      );
+      expect(acl[0].acl).not.toContain(locker.name);
       // Without retainOnDelete the Role's delete would run, and fail: the role owns the retained schemas.
       expect(await outcome(() => provider.roleDelete(session, locker.name))).toBe(DEPENDENT_OBJECTS_STILL_EXIST);
       expect(await server.query("SELECT 1 AS one FROM pg_roles WHERE rolname = $1", [locker.name])).toEqual([

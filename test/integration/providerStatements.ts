@@ -373,3 +373,17 @@ export async function extensionCreate(
     await exec(s, c, `CREATE EXTENSION IF NOT EXISTS ${ident(ext.name)} SCHEMA ${ident(ext.schema)}`);
   });
 }
+
+/** resource_postgresql_default_privileges.go resourcePostgreSQLDefaultPrivilegesDelete (revokeRoleDefaultPrivileges). */
+export async function defaultPrivilegesDelete(s: ProviderSession, d: ProviderDefaultPrivileges): Promise<void> {
+  await inTransaction(s, d.database, async (c) => {
+    await lockRole(s, c, d.owner);
+    await withRolesGranted(s, c, [d.owner], async () => {
+      await exec(
+        s,
+        c,
+        `ALTER DEFAULT PRIVILEGES FOR ROLE ${ident(d.owner)} IN SCHEMA ${ident(d.schema)} REVOKE ALL ON TABLES FROM ${ident(d.role)}`,
+      );
+    });
+  });
+}
