@@ -43,7 +43,9 @@ export const ROLE_FACTS: readonly ProviderFact[] = [
       "Every update of a postgresql.Role, whatever attribute changed, runs `REVOKE <r> FROM <role>` for every role r " +
       "the role is a member of (read from pg_auth_members), then `GRANT` for its `roles` input only. A login with " +
       "CREATEROLE is a member WITH ADMIN OPTION of each role it created (PostgreSQL 16+, grantor: the bootstrap " +
-      "superuser): the REVOKE fails for an admin without SUPERUSER and strips the membership on a superuser.",
+      "superuser): for an admin without SUPERUSER and without ADMIN OPTION on those roles (RDS's master) the REVOKE fails " +
+      "with `no possible grantors`; on a superuser it removes the membership and its ADMIN OPTION. " +
+      "(resource_postgresql_role.go is unchanged between v1.26.0 and this commit.)",
     source: roleFile("resourcePostgreSQLRoleUpdate → revokeRoles, grantRoles"),
   },
   {
