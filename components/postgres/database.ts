@@ -1,9 +1,11 @@
+import type * as command from "@pulumi/command";
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
 import { statefulResourceOptions, type StatefulOptions } from "../contract";
 import { serviceConnection, type PostgresServiceConnection } from "./connection";
 import { buildLayout, type PostgresLayout } from "./layout";
-import { rolePasswords } from "./passwords";
+import { loginRoleCommand } from "./loginCommand";
+import { rolePasswords, roleVerifiers } from "./passwords";
 import type { PostgresServer } from "./server";
 import type { PostgresSettings } from "./settings";
 
@@ -13,7 +15,7 @@ export interface PostgresDatabaseArgs {
   readonly settings: PostgresSettings;
   /** Optional StellaOps services enabled in the stack config (`services.optional`). */
   readonly optionalServices: readonly string[];
-  /** The platform's protect/retainOnDelete for the databases and schemas. */
+  /** The platform's protect/retainOnDelete for the databases, schemas and the roles that own them. */
   readonly stateful: StatefulOptions;
 }
 
@@ -26,7 +28,10 @@ export class PostgresDatabase extends pulumi.ComponentResource {
   public readonly layout: PostgresLayout;
   public readonly provider: postgresql.Provider;
   public readonly databases: Record<string, postgresql.Database>;
+  /** Login roles without CREATEROLE, per service id. */
   public readonly roles: Record<string, postgresql.Role>;
+  /** Login roles with CREATEROLE, per service id: psql from the deploy machine (loginCommand.ts), never a Role. */
+  public readonly createRoleLogins: Record<string, command.local.Command>;
   public readonly schemas: Record<string, postgresql.Schema>;
   /** Per StellaOps service id: host, port, database, username, password (secret), connectionString (secret). */
   public readonly connections: Record<string, PostgresServiceConnection>;
@@ -54,37 +59,63 @@ export class PostgresDatabase extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: ready },
     );
-    const on: pulumi.CustomResourceOptions = { parent: this, provider: this.provider, dependsOn: ready };
+    // Everything below lives inside the server: deleted with it (a destroy drops nothing one by one), and the
+    // stateful part (databases, schemas, their owner roles) protected and retained per config.
+    const inServer: pulumi.CustomResourceOptions = {
+      parent: this,
+      dependsOn: ready,
+      ...(server.deletedWith ? { deletedWith: server.deletedWith } : {}),
+    };
+    const on: pulumi.CustomResourceOptions = { ...inServer, provider: this.provider };
     const stateful = { ...on, ...statefulResourceOptions(args.stateful) };
 
     const passwords = rolePasswords(name, layout, { parent: this });
+    // The server only ever sees SCRAM verifiers (stable per role and password): no plaintext in SQL or its logs.
+    const verifiers = roleVerifiers(layout, passwords);
 
     this.roles = Object.fromEntries(
-      layout.roles.map((role) => [
-        role.service,
-        new postgresql.Role(
-          `${name}-role-${role.service}`,
-          {
-            name: role.name,
-            login: true,
-            password: pulumi.secret(passwords[role.service].result),
-            connectionLimit: role.connectionLimit,
-            statementTimeout: role.statementTimeoutMs,
-            searchPaths: [...role.searchPath],
-            createRole: role.createRole,
-            createDatabase: false,
-            superuser: false,
-            replication: false,
-            bypassRowLevelSecurity: false,
-            inherit: true,
-          },
-          on,
-        ),
-      ]),
+      layout.roles
+        .filter((role) => !role.createRole)
+        .map((role) => [
+          role.service,
+          new postgresql.Role(
+            `${name}-role-${role.service}`,
+            {
+              name: role.name,
+              login: true,
+              password: verifiers[role.service],
+              connectionLimit: role.connectionLimit,
+              statementTimeout: role.statementTimeoutMs,
+              searchPaths: [...role.searchPath],
+              createRole: false,
+              createDatabase: false,
+              superuser: false,
+              replication: false,
+              bypassRowLevelSecurity: false,
+              inherit: true,
+            },
+            stateful,
+          ),
+        ]),
     );
-    /** A role's name as an Output of its resource, so whatever uses it waits for the role to exist. */
-    const roleName = (role: string): pulumi.Output<string> =>
-      this.roles[layout.roles.find((r) => r.name === role)?.service as string].name;
+    this.createRoleLogins = Object.fromEntries(
+      layout.roles
+        .filter((role) => role.createRole)
+        .map((role) => [
+          role.service,
+          loginRoleCommand(
+            `${name}-login-${role.service}`,
+            { server, role, verifier: verifiers[role.service] },
+            { ...inServer, ...statefulResourceOptions(args.stateful) },
+          ),
+        ]),
+    );
+    /** A role's name as an Output of what manages it, so whatever uses it waits for the role to exist. */
+    const roleName = (roleNameValue: string): pulumi.Output<string> => {
+      const service = layout.roles.find((r) => r.name === roleNameValue)?.service as string;
+      const login = this.createRoleLogins[service];
+      return login ? login.urn.apply(() => roleNameValue) : this.roles[service].name;
+    };
 
     // The main database's logical name does not carry its name, so renaming it (postgres.database) is an update.
     this.databases = Object.fromEntries(
@@ -161,7 +192,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
             {
               database: dbName(role.database),
               objectType: "database",
-              role: this.roles[role.service].name,
+              role: roleName(role.name),
               privileges: role.temporaryTables ? ["CONNECT", "TEMPORARY"] : ["CONNECT"],
             },
             o,
@@ -212,7 +243,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
           endpoint: server.endpoint,
           tls: server.tls,
           database: dbName(role.database),
-          username: this.roles[role.service].name,
+          username: roleName(role.name),
           password: passwords[role.service].result,
         }),
       ]),

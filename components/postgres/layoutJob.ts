@@ -3,8 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { KubernetesPlatform } from "../platform";
 import { serviceConnection, type PostgresServiceConnection } from "./connection";
 import { buildLayout, type PostgresLayout } from "./layout";
-import { rolePasswords } from "./passwords";
-import { stableScramVerifier } from "./scram";
+import { rolePasswords, roleVerifiers } from "./passwords";
 import type { PostgresServer } from "./server";
 import type { PostgresKubernetesSettings, PostgresSettings } from "./settings";
 import { renderLayoutSql, scriptHash } from "./sql";
@@ -70,11 +69,9 @@ export class PostgresLayoutJob extends pulumi.ComponentResource {
       on,
     );
 
+    const verifierOf = roleVerifiers(this.layout, passwords);
     const verifiers = Object.fromEntries(
-      this.layout.roles.map((role) => [
-        envNameFor(role.passwordVariable),
-        pulumi.secret(passwords[role.service].result.apply((pw) => stableScramVerifier(role.name, pw))),
-      ]),
+      this.layout.roles.map((role) => [envNameFor(role.passwordVariable), verifierOf[role.service]]),
     );
     const secret = new k8s.core.v1.Secret(
       `${name}-credentials`,

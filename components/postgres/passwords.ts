@@ -1,6 +1,7 @@
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { PostgresLayout } from "./layout";
+import { stableScramVerifier } from "./scram";
 
 /**
  * One generated password per service role. Alphanumeric (`special: false`) so connection strings and psql
@@ -16,6 +17,19 @@ export function rolePasswords(
     layout.roles.map((role) => [
       role.service,
       new random.RandomPassword(`${name}-password-${role.service}`, { length: 32, special: false }, opts),
+    ]),
+  );
+}
+
+/** Each role's password as the SCRAM-SHA-256 verifier the server stores (stable, so no diff between runs); secret. */
+export function roleVerifiers(
+  layout: PostgresLayout,
+  passwords: Record<string, random.RandomPassword>,
+): Record<string, pulumi.Output<string>> {
+  return Object.fromEntries(
+    layout.roles.map((role) => [
+      role.service,
+      pulumi.secret(passwords[role.service].result.apply((pw) => stableScramVerifier(role.name, pw))),
     ]),
   );
 }

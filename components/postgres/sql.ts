@@ -58,13 +58,34 @@ export function renderLayoutSql(layout: PostgresLayout): string {
 function requiredVariables(layout: PostgresLayout): string[] {
   return [
     "-- Fail before touching anything when a password variable is missing.",
-    ...scriptVariables(layout).flatMap((v) => [
-      `\\if :{?${v}}`,
-      "\\else",
-      `  DO $$ BEGIN RAISE EXCEPTION 'missing psql variable ${v}: pass -v ${v}=<password or SCRAM-SHA-256 verifier>'; END $$;`,
-      "\\endif",
-    ]),
+    ...scriptVariables(layout).flatMap(requiredVariable),
   ];
+}
+
+function requiredVariable(v: string): string[] {
+  return [
+    `\\if :{?${v}}`,
+    "\\else",
+    `  DO $$ BEGIN RAISE EXCEPTION 'missing psql variable ${v}: pass -v ${v}=<password or SCRAM-SHA-256 verifier>'; END $$;`,
+    "\\endif",
+  ];
+}
+
+/**
+ * One login role on its own, for a role with CREATEROLE (loginCommand.ts runs it from the deploy machine): the
+ * same statements as the layout script's role section. Never a GRANT or REVOKE of a role: the roles this login
+ * creates make it their member WITH ADMIN OPTION (PostgreSQL 16+), and that membership must survive every run.
+ */
+export function renderLoginRoleSql(role: RoleSpec): string {
+  return (
+    [
+      `-- StellaOps login role ${role.name} (${role.service}): created when missing, attributes converge on every run.`,
+      "\\set ON_ERROR_STOP on",
+      "SET client_min_messages = warning;",
+      ...requiredVariable(role.passwordVariable),
+      ...roleStatements(role),
+    ].join("\n") + "\n"
+  );
 }
 
 function roleStatements(role: RoleSpec): string[] {

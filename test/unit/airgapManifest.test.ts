@@ -7,7 +7,12 @@ import { sealKit } from "../../scripts/airgap/kit";
 import { buildManifest, formatProblems, type ManifestInputs } from "../../scripts/airgap/manifest";
 import { chartsInPlan, remoteManifestsInPlan } from "../../scripts/airgap/planCharts";
 import { imagesInPlan } from "../../scripts/airgap/planImages";
-import { pluginDownloadUrl, pluginsFromSdks, readInstalledSdks } from "../../scripts/airgap/plugins";
+import {
+  packagesUsedByPlan,
+  pluginDownloadUrl,
+  pluginsFromSdks,
+  readInstalledSdks,
+} from "../../scripts/airgap/plugins";
 import { renderTable } from "../../scripts/airgap/table";
 import { readCliPin, readNpmLockfile, sha256File } from "../../scripts/airgap/toolchain";
 import type { PlanDocument, PlanResource } from "../harness/plan";
@@ -180,6 +185,25 @@ describe("plugins from the lockfile and the installed SDKs", () => {
       file: `plugins/pulumi-resource-docker-v${manifest.dependencies["@pulumi/docker"]}-linux-amd64.tar.gz`,
     });
     expect(plugins.some((p) => p.sdk === "@pulumi/policy" || p.sdk === "@pulumi/pulumi")).toBe(false);
+  });
+
+  it("carries the command plugin: psql from the deploy machine manages CREATEROLE logins (components/postgres/loginCommand.ts)", () => {
+    const { sdks } = readInstalledSdks(PROJECT_ROOT);
+    const version = (
+      JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> }
+    ).dependencies["@pulumi/command"];
+    expect(version).toBe("1.2.1");
+    const used = packagesUsedByPlan([
+      { type: "command:local:Command", custom: true },
+      { type: "stellaops:postgres:Database", custom: false },
+    ]);
+    expect([...used]).toEqual(["command"]);
+    expect(pluginsFromSdks(sdks, "linux-amd64", used).find((p) => p.name === "command")).toMatchObject({
+      version,
+      sdk: "@pulumi/command",
+      usedByStack: true,
+      file: `plugins/pulumi-resource-command-v${version}-linux-amd64.tar.gz`,
+    });
   });
 
   function fixtureRoot(packages: Record<string, { locked: string; installed?: Record<string, unknown> }>): string {

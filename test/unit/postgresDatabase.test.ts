@@ -3,10 +3,15 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { PostgresDatabase } from "../../components/postgres/database";
 import { PostgresDockerServer } from "../../components/postgres/docker";
 import { postgresExternalServer } from "../../components/postgres/external";
+import { loginCommandLine, PSQL_MISSING_MESSAGE } from "../../components/postgres/loginCommand";
+import { PROVIDER_HASHED_PASSWORD_PREFIX } from "../../components/postgres/providerFacts";
+import { stableScramVerifier } from "../../components/postgres/scram";
 import { postgresDockerSettings, postgresSettings } from "../../components/postgres/settings";
+import { renderLoginRoleSql } from "../../components/postgres/sql";
 import {
   assertUniqueUrns,
   findResource,
+  plainStrings,
   isSecret,
   isSecretOutput,
   resetRecorder,
@@ -83,7 +88,9 @@ describe("PostgresDatabase (provider rendering)", () => {
       expect(r.parent, r.name).toBe(component.urn);
     }
     const count = (type: string) => resourcesOfType(`postgresql:index/${type}`).length;
-    expect(count("role:Role")).toBe(9);
+    // Authority has CREATEROLE: its login is a command (below), never a Role.
+    expect(count("role:Role")).toBe(8);
+    expect(resourcesOfType("command:local:Command").map((c) => c.name)).toEqual(["layout-login-authority"]);
     expect(count("database:Database")).toBe(2);
     expect(count("schema:Schema")).toBe(18);
     expect(count("defaultPrivileges:DefaultPrivileges")).toBe(1);
@@ -148,15 +155,27 @@ describe("PostgresDatabase (provider rendering)", () => {
     );
   });
 
-  it("creates roles as configured, each with a generated password that is a secret", async () => {
-    deploy();
+  it("creates roles as configured, each handed a SCRAM verifier of its generated password, never the plaintext", async () => {
+    const { database } = deploy();
     await settled();
     const roles = resourcesOfType("postgresql:index/role:Role");
     for (const role of roles) {
       expect(isSecret(role.inputs["password"]), role.name).toBe(true);
+      const plaintext = await valueOf(database.connections[role.name.replace(/^layout-role-/, "")].password);
+      expect(plaintext).toMatch(/^fake-password-/);
+      expect(unwrapSecrets(role.inputs["password"]), role.name).toBe(
+        stableScramVerifier(String(role.inputs["name"]), plaintext),
+      );
+      expect(
+        plainStrings(role.inputs).some((v) => v.includes(plaintext)),
+        role.name,
+      ).toBe(false);
+      // The provider compares a value with this prefix to pg_shadow as is (no re-hash, no diff): providerFacts.ts.
+      expect(String(unwrapSecrets(role.inputs["password"])).startsWith(PROVIDER_HASHED_PASSWORD_PREFIX)).toBe(true);
       expect(role.inputs).toMatchObject({
         login: true,
         superuser: false,
+        createRole: false,
         bypassRowLevelSecurity: false,
         replication: false,
       });
@@ -168,9 +187,6 @@ describe("PostgresDatabase (provider rendering)", () => {
       createRole: false,
       searchPaths: ["scanner", "scanner_app", "public"],
     });
-    expect(findResource("postgresql:index/role:Role", "layout-role-authority").inputs).toMatchObject({
-      createRole: true,
-    });
     // Generated, alphanumeric (no escaping in connection strings), never replaced by a config change.
     const passwords = resourcesOfType("random:index/randomPassword:RandomPassword").filter((p) =>
       p.name.startsWith("layout-"),
@@ -179,7 +195,64 @@ describe("PostgresDatabase (provider rendering)", () => {
     for (const p of passwords) expect(p.inputs).toEqual({ length: 32, special: false });
   });
 
-  it("protects the databases and schemas per platform.stateful, and never drops schema contents", async () => {
+  it("manages the CREATEROLE login with psql from the deploy machine: script on stdin, credentials as secret env", async () => {
+    const { database } = deploy();
+    await settled();
+    const login = findResource("command:local:Command", "layout-login-authority");
+    const role = database.layout.roles.find((r) => r.service === "authority");
+    if (!role) throw new Error("no authority role");
+    expect(login.inputs["create"]).toBe(loginCommandLine(role));
+    expect(login.inputs["update"]).toBe(login.inputs["create"]);
+    expect(login.inputs["delete"]).toBeUndefined();
+    expect(login.inputs["stdin"]).toBe(renderLoginRoleSql(role));
+    expect(login.inputs["addPreviousOutputInEnv"]).toBe(false);
+    expect(login.options.additionalSecretOutputs).toEqual(["stdout", "stderr"]);
+    const env = login.inputs["environment"] as Record<string, unknown>;
+    expect(isSecret(env["PGPASSWORD"])).toBe(true);
+    expect(isSecret(env["PW_AUTHORITY"])).toBe(true);
+    const plaintext = await valueOf(database.connections["authority"].password);
+    expect(unwrapSecrets(env)).toMatchObject({
+      PGHOST: "127.0.0.1",
+      PGPORT: "15432",
+      PGUSER: "postgres",
+      PGDATABASE: "postgres",
+      PGSSLMODE: "disable",
+      PW_AUTHORITY: stableScramVerifier("stellaops_authority", plaintext),
+    });
+    // No credential in the command line or the script: only references to the environment and psql variables.
+    expect(plainStrings({ create: login.inputs["create"], stdin: login.inputs["stdin"] }).join("\n")).not.toMatch(
+      /fake-password|SCRAM-SHA-256\$/,
+    );
+    expect(String(login.inputs["create"])).toContain(PSQL_MISSING_MESSAGE);
+    expect(String(login.inputs["stdin"])).toMatch(/CREATEROLE CONNECTION LIMIT -1 PASSWORD :'pw_authority';/);
+    expect(String(login.inputs["stdin"])).not.toMatch(/\bGRANT\b|\bREVOKE\b/);
+    // Authority's schemas (and its CONNECT grant) wait for the login; its connection's username comes through it.
+    const container = findResource("docker:index/container:Container", "postgres-server");
+    expect(login.dependencies).toContain(container.urn);
+    for (const schema of ["authority", "authority_app"]) {
+      expect(findResource("postgresql:index/schema:Schema", `layout-schema-${schema}`).dependencies).toContain(
+        login.urn,
+      );
+    }
+    expect(findResource("postgresql:index/grant:Grant", "layout-connect-authority").dependencies).toContain(login.urn);
+    expect(await valueOf(database.connections["authority"].username)).toBe("stellaops_authority");
+  });
+
+  it("deletes every layout resource with the server (a destroy drops nothing one by one)", async () => {
+    deploy();
+    const records = await settled();
+    const container = findResource("docker:index/container:Container", "postgres-server");
+    const inServer = records.filter((r) => POSTGRESQL_TYPES.test(r.type) || r.type === "command:local:Command");
+    expect(inServer.length).toBeGreaterThan(30);
+    for (const r of inServer) expect(r.options.deletedWith, r.name).toBe(container.urn);
+    // Not inside the server: the provider and the generated passwords.
+    expect(findResource("pulumi:providers:postgresql", "layout-provider").options.deletedWith).toBeNull();
+    expect(
+      findResource("random:index/randomPassword:RandomPassword", "layout-password-scanner").options.deletedWith,
+    ).toBeNull();
+  });
+
+  it("protects the databases, schemas and their owner roles per platform.stateful, and never drops schema contents", async () => {
     deploy();
     await settled();
     for (const r of [
@@ -189,12 +262,17 @@ describe("PostgresDatabase (provider rendering)", () => {
       expect(r.options, r.name).toMatchObject({ protect: true, retainOnDelete: true });
     }
     for (const s of resourcesOfType("postgresql:index/schema:Schema")) expect(s.inputs["dropCascade"]).toBe(false);
+    // Owner roles (and the CREATEROLE login) like the schemas they own: removing a service drops no role.
+    for (const r of [...resourcesOfType("postgresql:index/role:Role"), ...resourcesOfType("command:local:Command")]) {
+      expect(r.options, r.name).toMatchObject({ protect: true, retainOnDelete: true });
+    }
+    for (const g of resourcesOfType("postgresql:index/grant:Grant"))
+      expect(g.options.retainOnDelete, g.name).not.toBe(true);
     expect(findResource("postgresql:index/database:Database", "layout-database").inputs).toMatchObject({
       name: "stellaops",
       template: "template0",
       encoding: "UTF8",
     });
-    expect(findResource("postgresql:index/role:Role", "layout-role-scanner").options.protect).not.toBe(true);
   });
 
   it("outputs per-service connections with the password and connection string secret", async () => {
@@ -253,8 +331,13 @@ describe("PostgresDatabase (provider rendering)", () => {
     expect(await valueOf(database.connections["notify"].connectionString)).toMatch(
       /^Host=pg\.internal;Port=5432;Database=stellaops;Username=stellaops_notify;Password=.+;SSL Mode=Require$/,
     );
-    for (const r of resourcesOfType("postgresql:index/database:Database")) {
+    for (const r of [
+      ...resourcesOfType("postgresql:index/database:Database"),
+      ...resourcesOfType("postgresql:index/role:Role"),
+    ]) {
       expect(r.options).toMatchObject({ protect: false, retainOnDelete: false });
     }
+    // An existing server is not deleted by this program: its layout resources are deleted one by one.
+    for (const r of resourcesOfType("postgresql:index/schema:Schema")) expect(r.options.deletedWith).toBeNull();
   });
 });

@@ -55,6 +55,10 @@ function factsFromResources(records: readonly RecordedResource[]): Facts {
       case "postgresql:index/extension:Extension":
         facts.push(`extension ${str("database")}.${str("name")} schema=${str("schema")}`);
         break;
+      // A CREATEROLE login: its psql script on stdin is the layout script's role section.
+      case "command:local:Command":
+        facts.push(...factsFromScript(str("stdin")));
+        break;
     }
   }
   return sorted(facts);

@@ -5,7 +5,14 @@ import { buildLayout } from "../../components/postgres/layout";
 import { envNameFor, layoutJobCommand } from "../../components/postgres/layoutJob";
 import { scramSha256Verifier, stableScramVerifier } from "../../components/postgres/scram";
 import { postgresSettings } from "../../components/postgres/settings";
-import { quoteIdent, quoteLiteral, renderLayoutSql, scriptHash, scriptVariables } from "../../components/postgres/sql";
+import {
+  quoteIdent,
+  quoteLiteral,
+  renderLayoutSql,
+  renderLoginRoleSql,
+  scriptHash,
+  scriptVariables,
+} from "../../components/postgres/sql";
 
 const layout = buildLayout(
   postgresSettings.parse({
@@ -30,6 +37,28 @@ describe("layout SQL script", () => {
     }
     // Nothing that looks like a literal password: every PASSWORD is followed by a variable.
     expect(script.match(/PASSWORD\s+'/g)).toBeNull();
+  });
+
+  it("never revokes a role membership (a CREATEROLE service's own roles make it their member WITH ADMIN OPTION)", () => {
+    const revokes = statements.filter((l) => /\bREVOKE\b/.test(l));
+    expect(revokes.length).toBeGreaterThan(0);
+    // Every REVOKE takes privileges ON an object; the only role grants give the admin membership in service roles.
+    expect(revokes.filter((l) => !/^(REVOKE|ALTER DEFAULT PRIVILEGES .*REVOKE) .* ON /.test(l))).toEqual([]);
+    expect(statements.filter((l) => /^GRANT "/.test(l))).toEqual([]);
+  });
+
+  it("renders a CREATEROLE login alone with the same role statements as the layout script, and no grant", () => {
+    const authority = layout.roles.find((r) => r.createRole);
+    if (!authority) throw new Error("no CREATEROLE role");
+    const login = renderLoginRoleSql(authority).split("\n");
+    const roleLines = statements.filter(
+      (l) =>
+        l.startsWith(`ALTER ROLE "${authority.name}" `) || l.startsWith(`SELECT 'CREATE ROLE "${authority.name}" `),
+    );
+    expect(roleLines.length).toBe(4);
+    for (const line of roleLines) expect(login).toContain(line);
+    expect(login.filter((l) => /\b(GRANT|REVOKE)\b/.test(l))).toEqual([]);
+    expect(login).toContain(`\\if :{?${authority.passwordVariable}}`);
   });
 
   it("guards every CREATE so a second run skips what exists", () => {
