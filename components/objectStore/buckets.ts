@@ -11,7 +11,7 @@ import {
   type ObjectStoreLayout,
   type ServiceAccessPlan,
 } from "./layout";
-import { awsDnsSuffix, serviceAccessPolicy, tlsOnlyBucketPolicy } from "./policies";
+import { awsDnsSuffix, serviceAccessPolicy, servicePolicyIdentity, tlsOnlyBucketPolicy } from "./policies";
 import { s3CompatibleProvider } from "./provider";
 import type { ObjectStoreServer } from "./server";
 import type { ObjectStoreAwsSettings, ObjectStoreSettings } from "./settings";
@@ -121,8 +121,7 @@ export class Buckets extends pulumi.ComponentResource {
               new aws.iam.Policy(
                 `${name}-${service.serviceId}-policy`,
                 {
-                  name: `${target.platform.namePrefix}-${service.serviceId}-s3`,
-                  description: `StellaOps ${service.serviceId}: read and write its own buckets (${service.roles.join(", ")}) only`,
+                  ...servicePolicyIdentity(target.platform.namePrefix, service.serviceId),
                   policy: this.servicePolicyDocuments[service.serviceId],
                 },
                 { parent: this, provider: this.provider },
