@@ -1,5 +1,4 @@
 import { backendProblems, type ObjectStoreBackend } from "../components/objectStore/capabilities";
-import { awsEncryptionProblems } from "../components/objectStore/layout";
 import { natsStorageProblems } from "../components/nats/sizes";
 import { postgresLayoutProblems } from "../components/postgres/layout";
 import { valkeyConfigProblems, type ValkeyDeployment } from "../components/valkey/configProblems";
@@ -42,13 +41,9 @@ export function postgresProblems(cfg: StackConfig): ConfigProblem[] {
   return postgresLayoutProblems(cfg.postgres, cfg.services.optional).map(asConfigProblem);
 }
 
-/** Bucket features the backend lacks, and S3 encryption settings it cannot use (components/objectStore). */
+/** Bucket features the backend lacks (components/objectStore). */
 export function objectStoreProblems(cfg: StackConfig): ConfigProblem[] {
-  const problems = [
-    ...backendProblems(cfg.objectStore, objectStoreBackendOf(cfg)),
-    ...(cfg.profile === "aws" ? awsEncryptionProblems(cfg.aws.objectStore, cfg.aws.kmsKeyArn) : []),
-  ];
-  return problems.map(asConfigProblem);
+  return backendProblems(cfg.objectStore, objectStoreBackendOf(cfg)).map(asConfigProblem);
 }
 
 /** The Valkey platform block the profile's components read. */
