@@ -1,6 +1,7 @@
 import { backendProblems, type ObjectStoreBackend } from "../components/objectStore/capabilities";
 import { natsStorageProblems } from "../components/nats/sizes";
 import { postgresLayoutProblems } from "../components/postgres/layout";
+import { imageMajorProblems, majorUpgradeSwitchProblems } from "../components/postgres/majorVersion";
 import { valkeyConfigProblems, type ValkeyDeployment } from "../components/valkey/configProblems";
 import type { SettingsProblem } from "../components/settingsProblem";
 import { configKey, type ConfigProblem } from "./configErrors";
@@ -36,9 +37,22 @@ export function objectStoreBackendOf(cfg: StackConfig): ObjectStoreBackend {
   }
 }
 
-/** Schemas, roles, grants and extensions the PostgreSQL layout cannot honour (components/postgres/layout.ts). */
+/**
+ * Schemas, roles, grants and extensions the PostgreSQL layout cannot honour (components/postgres/layout.ts), and
+ * a server image or major-upgrade switch that disagrees with postgres.version (components/postgres/majorVersion.ts).
+ */
 export function postgresProblems(cfg: StackConfig): ConfigProblem[] {
-  return postgresLayoutProblems(cfg.postgres, cfg.services.optional).map(asConfigProblem);
+  const { version } = cfg.postgres;
+  return [
+    ...postgresLayoutProblems(cfg.postgres, cfg.services.optional),
+    ...(cfg.profile === "docker"
+      ? imageMajorProblems(["docker", "postgres", "image"], cfg.docker.postgres.image, version)
+      : []),
+    ...(cfg.profile === "kubernetes"
+      ? imageMajorProblems(["kubernetes", "postgres", "imageName"], cfg.kubernetes.postgres.imageName, version)
+      : []),
+    ...majorUpgradeSwitchProblems(cfg.postgres.allowMajorUpgradeTo, version, cfg.profile),
+  ].map(asConfigProblem);
 }
 
 /** Bucket features the backend lacks (components/objectStore). */
