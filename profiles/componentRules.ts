@@ -1,7 +1,11 @@
 import { backendProblems, type ObjectStoreBackend } from "../components/objectStore/capabilities";
 import { natsStorageProblems } from "../components/nats/sizes";
 import { postgresLayoutProblems } from "../components/postgres/layout";
-import { imageMajorProblems, majorUpgradeSwitchProblems } from "../components/postgres/majorVersion";
+import {
+  imageMajorProblems,
+  majorUpgradeSwitchProblems,
+  rdsMajorUpgradeProblems,
+} from "../components/postgres/majorVersion";
 import { valkeyConfigProblems, type ValkeyDeployment } from "../components/valkey/configProblems";
 import type { SettingsProblem } from "../components/settingsProblem";
 import { configKey, type ConfigProblem } from "./configErrors";
@@ -52,6 +56,9 @@ export function postgresProblems(cfg: StackConfig): ConfigProblem[] {
       ? imageMajorProblems(["kubernetes", "postgres", "imageName"], cfg.kubernetes.postgres.imageName, version)
       : []),
     ...majorUpgradeSwitchProblems(cfg.postgres.allowMajorUpgradeTo, version, cfg.profile),
+    ...(cfg.profile === "aws"
+      ? rdsMajorUpgradeProblems(cfg.postgres.allowMajorUpgradeTo, cfg.aws.postgres.applyImmediately)
+      : []),
   ].map(asConfigProblem);
 }
 

@@ -80,3 +80,21 @@ export function majorUpgradeSwitchProblems(
     },
   ];
 }
+
+/**
+ * RDS: a major upgrade left for the maintenance window keeps the instance in the old parameter group, so deleting
+ * that group at the end of `pulumi up` fails (the group is in use). The switch therefore needs applyImmediately.
+ */
+export function rdsMajorUpgradeProblems(
+  allowMajorUpgradeTo: number | undefined,
+  applyImmediately: boolean,
+): SettingsProblem[] {
+  if (allowMajorUpgradeTo === undefined || applyImmediately) return [];
+  return [
+    {
+      path: ["aws", "postgres", "applyImmediately"],
+      message:
+        "must be true while postgres.allowMajorUpgradeTo is set: an upgrade left for the maintenance window keeps the instance in the old parameter group, whose deletion then fails",
+    },
+  ];
+}

@@ -95,6 +95,30 @@ describe("config load: the image runs postgres.version's major", () => {
   });
 });
 
+describe("config load: an RDS major upgrade is applied now", () => {
+  const aws = {
+    region: "eu-west-1",
+    vpcId: "vpc-0123456789abcdef0",
+    subnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+    allowedCidrs: ["10.0.0.0/16"],
+  };
+  const upgrade = (applyImmediately: boolean) => ({
+    profile: "aws",
+    aws: { ...aws, postgres: { applyImmediately } },
+    objectStore: { bucketPrefix: "acme-" },
+    postgres: { version: "19.0", allowMajorUpgradeTo: 19 },
+  });
+
+  it("refuses the switch without aws.postgres.applyImmediately (the old parameter group would stay in use)", () => {
+    expect(problemsOf(upgrade(false))).toEqual([
+      expect.stringMatching(
+        /^stellaops-infra:aws\.postgres\.applyImmediately: must be true while postgres\.allowMajorUpgradeTo is set/,
+      ),
+    ]);
+    expect(problemsOf(upgrade(true))).toEqual([]);
+  });
+});
+
 /** Runs the guard script as the command provider would: previous stdout in PULUMI_COMMAND_STDOUT. */
 function runGuard(args: MajorGuardArgs, previous?: string) {
   const env: Record<string, string> = { PATH: process.env["PATH"] ?? "/usr/bin:/bin", ...majorGuardEnvironment(args) };
@@ -165,7 +189,8 @@ describe("the guard in each platform's plan", () => {
     const before = await planStack("prod");
     const { ["stellaops-infra:postgres"]: postgres } = settingOverride("prod", "postgres.version", "19.0");
     const upgrade = { ...(postgres as object), allowMajorUpgradeTo: 19 };
-    const after = await planStack("prod", { overrides: { "stellaops-infra:postgres": upgrade } });
+    const applyNow = settingOverride("prod", "aws.postgres.applyImmediately", true);
+    const after = await planStack("prod", { overrides: { "stellaops-infra:postgres": upgrade, ...applyNow } });
     const instance = (plan: PlanDocument) => one(plan, "aws:rds/instance:Instance", "postgres-instance");
     const group = (plan: PlanDocument) => one(plan, "aws:rds/parameterGroup:ParameterGroup", "postgres-parameters");
     expect(instance(before).inputs["allowMajorVersionUpgrade"]).toBe(false);
