@@ -185,6 +185,43 @@ describe("the guard in each platform's plan", () => {
     expect(one(after, GUARD, "postgres-major-guard").inputs).toEqual(one(before, GUARD, "postgres-major-guard").inputs);
   });
 
+  const CONTAINER = "docker:index/container:Container";
+  const CLUSTER = "kubernetes:postgresql.cnpg.io/v1:Cluster";
+  /** stack, image key, new image, where the image shows (type, name, input), the server that waits on the guard. */
+  const upgrades: [string, string, string, [string, string, string], [string, string]][] = [
+    [
+      "dev",
+      "docker.postgres.image",
+      "postgres:19.0",
+      ["docker:index/remoteImage:RemoteImage", "postgres-image", "name"],
+      [CONTAINER, "postgres-server"],
+    ],
+    [
+      "k8s",
+      "kubernetes.postgres.imageName",
+      "ghcr.io/cloudnative-pg/postgresql:19.0",
+      [CLUSTER, "postgres-cluster", "spec"],
+      [CLUSTER, "postgres-cluster"],
+    ],
+  ];
+  it.each(upgrades)(
+    "%s: with the switch, a major upgrade plans the new image behind the guard",
+    async (stack, imageKey, image, [type, name, input], [serverType, serverName]) => {
+      const before = await planStack(stack);
+      const postgres = settingOverride(stack, "postgres.version", "19.0")["stellaops-infra:postgres"] as object;
+      const overrides = {
+        "stellaops-infra:postgres": { ...postgres, allowMajorUpgradeTo: 19 },
+        ...settingOverride(stack, imageKey, image),
+      };
+      const after = await planStack(stack, { overrides });
+      expect(JSON.stringify(one(after, type, name).inputs[input])).toContain(image);
+      expect(JSON.stringify(one(before, type, name).inputs[input])).not.toContain(image);
+      const guard = one(after, GUARD, "postgres-major-guard");
+      expect(guard.inputs["environment"]).toMatchObject({ MAJOR: "19", ALLOW_MAJOR_UPGRADE_TO: "19" });
+      expect(one(after, serverType, serverName).dependencies).toContain(guard.urn);
+    },
+  );
+
   it("RDS: the switch sets allowMajorVersionUpgrade and a new family's parameter group under a new name", async () => {
     const before = await planStack("prod");
     const { ["stellaops-infra:postgres"]: postgres } = settingOverride("prod", "postgres.version", "19.0");
