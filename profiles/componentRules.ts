@@ -1,7 +1,11 @@
 import { backendProblems, type ObjectStoreBackend } from "../components/objectStore/capabilities";
-import { awsEncryptionProblems } from "../components/objectStore/layout";
 import { natsStorageProblems } from "../components/nats/sizes";
 import { postgresLayoutProblems } from "../components/postgres/layout";
+import {
+  imageMajorProblems,
+  majorUpgradeSwitchProblems,
+  rdsMajorUpgradeProblems,
+} from "../components/postgres/majorVersion";
 import { valkeyConfigProblems, type ValkeyDeployment } from "../components/valkey/configProblems";
 import type { SettingsProblem } from "../components/settingsProblem";
 import { configKey, type ConfigProblem } from "./configErrors";
@@ -37,18 +41,30 @@ export function objectStoreBackendOf(cfg: StackConfig): ObjectStoreBackend {
   }
 }
 
-/** Schemas, roles, grants and extensions the PostgreSQL layout cannot honour (components/postgres/layout.ts). */
+/**
+ * Schemas, roles, grants and extensions the PostgreSQL layout cannot honour (components/postgres/layout.ts), and
+ * a server image or major-upgrade switch that disagrees with postgres.version (components/postgres/majorVersion.ts).
+ */
 export function postgresProblems(cfg: StackConfig): ConfigProblem[] {
-  return postgresLayoutProblems(cfg.postgres, cfg.services.optional).map(asConfigProblem);
+  const { version } = cfg.postgres;
+  return [
+    ...postgresLayoutProblems(cfg.postgres, cfg.services.optional),
+    ...(cfg.profile === "docker"
+      ? imageMajorProblems(["docker", "postgres", "image"], cfg.docker.postgres.image, version)
+      : []),
+    ...(cfg.profile === "kubernetes"
+      ? imageMajorProblems(["kubernetes", "postgres", "imageName"], cfg.kubernetes.postgres.imageName, version)
+      : []),
+    ...majorUpgradeSwitchProblems(cfg.postgres.allowMajorUpgradeTo, version, cfg.profile),
+    ...(cfg.profile === "aws"
+      ? rdsMajorUpgradeProblems(cfg.postgres.allowMajorUpgradeTo, cfg.aws.postgres.applyImmediately)
+      : []),
+  ].map(asConfigProblem);
 }
 
-/** Bucket features the backend lacks, and S3 encryption settings it cannot use (components/objectStore). */
+/** Bucket features the backend lacks (components/objectStore). */
 export function objectStoreProblems(cfg: StackConfig): ConfigProblem[] {
-  const problems = [
-    ...backendProblems(cfg.objectStore, objectStoreBackendOf(cfg)),
-    ...(cfg.profile === "aws" ? awsEncryptionProblems(cfg.aws.objectStore, cfg.aws.kmsKeyArn) : []),
-  ];
-  return problems.map(asConfigProblem);
+  return backendProblems(cfg.objectStore, objectStoreBackendOf(cfg)).map(asConfigProblem);
 }
 
 /** The Valkey platform block the profile's components read. */

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { OPTIONAL_SERVICE_IDS } from "../components/catalog";
+import { kmsKeyArn } from "../components/kmsKey";
 import {
   distinctItems,
   kubernetesLabelName,
@@ -192,10 +193,8 @@ export const awsPlatformSettings = z
       allowedCidrs: distinctItems(
         z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, { error: "must be an IPv4 CIDR such as 10.0.0.0/16" }),
       ).default([]),
-      kmsKeyArn: z
-        .string()
-        .regex(/^arn:aws[a-z-]*:kms:/, { error: "must be a KMS key ARN (arn:aws:kms:…)" })
-        .optional(),
+      /** Customer-managed key for RDS, ElastiCache, Performance Insights and (unless overridden) S3; same region. */
+      kmsKeyArn: kmsKeyArn.optional(),
       tags: labels,
       postgres: postgresAwsSettings.prefault({}),
       valkey: valkeyAwsSettings.prefault({}),

@@ -1,3 +1,4 @@
+import { kmsKeyRegion } from "../components/kmsKey";
 import { DIGEST_PATTERN } from "../components/settingsCommon";
 import { clashProblems } from "./clashRules";
 import { componentProblems } from "./componentRules";
@@ -15,6 +16,7 @@ export function stackRuleProblems(cfg: StackConfig, raw: Readonly<Record<string,
     ...bucketAdminProblems(cfg),
     ...dockerAdminAddressProblems(cfg),
     ...clashProblems(cfg),
+    ...kmsKeyRegionProblems(cfg),
     ...componentProblems(cfg),
   ];
 }
@@ -121,6 +123,24 @@ export function bucketAdminProblems(cfg: StackConfig): ConfigProblem[] {
         "required unless kubernetes.runsInCluster is true: the http(s) URL where this program reaches the RustFS S3 API to create the buckets (an Ingress or load-balancer address for the rustfs Service); its in-cluster name resolves only inside the cluster",
     },
   ];
+}
+
+/**
+ * KMS keys are regional: RDS, ElastiCache and S3 use a key in their own region only, so every key setting must name
+ * a key in aws.region (the schema has already refused anything but a key ARN).
+ */
+export function kmsKeyRegionProblems(cfg: StackConfig): ConfigProblem[] {
+  if (cfg.profile !== "aws") return [];
+  const keys: [string[], string | undefined][] = [
+    [["aws", "kmsKeyArn"], cfg.aws.kmsKeyArn],
+    [["aws", "objectStore", "kmsKeyArn"], cfg.aws.objectStore.kmsKeyArn],
+  ];
+  return keys
+    .filter(([, arn]) => arn !== undefined && kmsKeyRegion(arn) !== cfg.aws.region)
+    .map(([path, arn]) => ({
+      key: configKey(path),
+      message: `must be a key in aws.region (${cfg.aws.region}), not ${String(kmsKeyRegion(arn as string))}: KMS keys are regional; use the key (or the multi-Region replica) in ${cfg.aws.region}`,
+    }));
 }
 
 /** Image fields are recognised by name across every service block: `image`, `imageName`, or `…Image`. */

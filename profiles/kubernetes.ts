@@ -25,7 +25,11 @@ export function deployKubernetes(cfg: KubernetesConfig): StackOutputs {
     denyEgressPolicy("deny-egress", platform, cfg.kubernetes.dns, { dependsOn: [cnpgApiServer] });
   }
 
-  const postgresServer = new PostgresKubernetesServer("postgres", { platform, kubernetes: cfg.kubernetes.postgres });
+  const postgresServer = new PostgresKubernetesServer("postgres", {
+    platform,
+    settings: cfg.postgres,
+    kubernetes: cfg.kubernetes.postgres,
+  });
   const postgres = new PostgresLayoutJob("postgres-layout", {
     server: postgresServer,
     platform,

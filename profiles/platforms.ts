@@ -31,7 +31,11 @@ export function dockerPlatform(cfg: ConfigOf<"docker">): DockerPlatform {
       driver: "bridge",
       labels: Object.entries(labels).map(([label, value]) => ({ label, value })),
     },
-    { provider },
+    // Every network input forces a new network (kreuzwerker/terraform-provider-docker @ v4.5.0, the upstream of
+    // @pulumi/docker 5.x: internal/provider/resource_docker_network.go), and its name is fixed: a label edit would
+    // replace it, the create would clash with the existing name, and the old one cannot go while containers use
+    // it. Labels are set at creation only, as on the volumes.
+    { provider, ignoreChanges: ["labels"] },
   );
   return {
     kind: "docker",

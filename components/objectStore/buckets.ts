@@ -11,7 +11,7 @@ import {
   type ObjectStoreLayout,
   type ServiceAccessPlan,
 } from "./layout";
-import { awsDnsSuffix, serviceAccessPolicy, tlsOnlyBucketPolicy } from "./policies";
+import { awsDnsSuffix, serviceAccessPolicy, servicePolicyIdentity, tlsOnlyBucketPolicy } from "./policies";
 import { s3CompatibleProvider } from "./provider";
 import type { ObjectStoreServer } from "./server";
 import type { ObjectStoreAwsSettings, ObjectStoreSettings } from "./settings";
@@ -83,6 +83,11 @@ export class Buckets extends pulumi.ComponentResource {
       services: activeServices(args.optionalServices),
     });
     const ready = target.kind === "aws" ? [] : target.server.readyResources;
+    // Buckets on a server this program runs are deleted with it (its container or StatefulSet): a destroy does not
+    // delete them one by one, which fails on the first non-empty bucket (never forceDestroy) and stops the destroy.
+    // What happens to the objects is the data volume's own protect/retainOnDelete. S3 buckets are the server, and
+    // an existing server is not ours: both keep ordinary deletes.
+    const deletedWith = target.kind === "aws" ? undefined : target.server.deletedWith;
     this.provider =
       target.kind === "aws"
         ? target.platform.provider
@@ -98,7 +103,7 @@ export class Buckets extends pulumi.ComponentResource {
           );
 
     this.buckets = Object.fromEntries(
-      this.layout.buckets.map((plan) => [plan.role, this.bucket(name, plan, args.stateful, ready)]),
+      this.layout.buckets.map((plan) => [plan.role, this.bucket(name, plan, args.stateful, ready, deletedWith)]),
     ) as Record<BucketRole, aws.s3.Bucket>;
 
     const kms =
@@ -116,11 +121,12 @@ export class Buckets extends pulumi.ComponentResource {
               new aws.iam.Policy(
                 `${name}-${service.serviceId}-policy`,
                 {
-                  name: `${target.platform.namePrefix}-${service.serviceId}-s3`,
-                  description: `StellaOps ${service.serviceId}: read and write its own buckets (${service.roles.join(", ")}) only`,
+                  ...servicePolicyIdentity(target.platform.namePrefix, service.serviceId),
                   policy: this.servicePolicyDocuments[service.serviceId],
                 },
-                { parent: this, provider: this.provider },
+                // Policies created before the description was constant carry one listing the bucket roles; without
+                // this, the change to the constant text would itself be the failing replacement. The text is cosmetic.
+                { parent: this, provider: this.provider, ignoreChanges: ["description"] },
               ),
             ]),
           )
@@ -140,8 +146,14 @@ export class Buckets extends pulumi.ComponentResource {
    * One bucket and its configuration. The sub-resources are applied one after another: S3 refuses concurrent
    * configuration changes on one bucket ("A conflicting conditional operation is in progress").
    */
-  private bucket(name: string, plan: BucketPlan, stateful: StatefulOptions, ready: pulumi.Resource[]): aws.s3.Bucket {
-    const base = { parent: this, provider: this.provider };
+  private bucket(
+    name: string,
+    plan: BucketPlan,
+    stateful: StatefulOptions,
+    ready: pulumi.Resource[],
+    deletedWith: pulumi.Resource | undefined,
+  ): aws.s3.Bucket {
+    const base = { parent: this, provider: this.provider, deletedWith };
     const bucket = new aws.s3.Bucket(
       `${name}-${plan.role}`,
       {

@@ -89,27 +89,11 @@ function awsEncryptionChoice(aws: ObjectStoreAwsSettings, platformKmsKeyArn?: st
   return { key, mode: aws.encryption ?? (key !== undefined ? "sse-kms" : "sse-s3") };
 }
 
-/** Encryption settings S3 cannot use; the config loader reports them with the rest of the stack config. */
-export function awsEncryptionProblems(aws: ObjectStoreAwsSettings, platformKmsKeyArn?: string): SettingsProblem[] {
-  const { key, mode } = awsEncryptionChoice(aws, platformKmsKeyArn);
-  if (mode === "sse-kms" && key !== undefined && key.includes(":alias/")) {
-    return [
-      {
-        path: ["aws", "kmsKeyArn"],
-        message: "S3 needs the KMS key ARN (…:key/<id>), not an alias: the services' IAM policies must name the key",
-      },
-    ];
-  }
-  return [];
-}
-
 /**
  * Default encryption on AWS: SSE-KMS when a key is configured (aws.objectStore.kmsKeyArn, else aws.kmsKeyArn) or
  * asked for; SSE-S3 otherwise.
  */
 export function resolveAwsEncryption(aws: ObjectStoreAwsSettings, platformKmsKeyArn?: string): EncryptionPlan {
-  const problems = awsEncryptionProblems(aws, platformKmsKeyArn);
-  if (problems.length > 0) throw new ObjectStoreConfigError(problems);
   const { key, mode } = awsEncryptionChoice(aws, platformKmsKeyArn);
   if (mode === "sse-s3") return { algorithm: "AES256" };
   return key !== undefined ? { algorithm: "aws:kms", kmsKeyArn: key } : { algorithm: "aws:kms" };

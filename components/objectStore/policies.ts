@@ -109,3 +109,17 @@ export function serviceAccessPolicy(access: ServiceBucketAccess): PolicyDocument
   }
   return { Version: "2012-10-17", Statement: statements };
 }
+
+/**
+ * Name and description of a service's IAM managed policy (AWS). Both force a new policy
+ * (hashicorp/terraform-provider-aws internal/service/iam/policy.go: `name`, `name_prefix`, `path` and
+ * `description` are ForceNew), and the name is fixed, so a replacement's create would fail with
+ * EntityAlreadyExists. Neither may vary with anything but the service: which buckets it uses lives in the
+ * policy document, which IAM updates in place (a new default policy version).
+ */
+export function servicePolicyIdentity(namePrefix: string, serviceId: string): { name: string; description: string } {
+  return {
+    name: `${namePrefix}-${serviceId}-s3`,
+    description: `StellaOps ${serviceId}: read and write its own buckets only`,
+  };
+}

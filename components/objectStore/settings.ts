@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { BUCKET_ROLES, DEFAULT_BUCKET_NAMES } from "../catalog";
+import { kmsKeyArn } from "../kmsKey";
 import { imageRef, port, secretString, storageQuantity } from "../settingsCommon";
 import { bucketNameProblems } from "./bucketNames";
 
@@ -162,13 +163,7 @@ export const objectStoreAwsSettings = z
     /** Default encryption: sse-kms when a KMS key is configured (here or aws.kmsKeyArn), else sse-s3. */
     encryption: z.enum(AWS_ENCRYPTION_MODES, { error: 'must be "sse-s3" or "sse-kms"' }).optional(),
     /** KMS key for SSE-KMS; aws.kmsKeyArn when absent, the AWS-managed aws/s3 key when both are. */
-    kmsKeyArn: z
-      .string()
-      // A key ARN, not an alias: the services' IAM policies must name the key itself to grant kms:Decrypt.
-      .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/, {
-        error: "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias",
-      })
-      .optional(),
+    kmsKeyArn: kmsKeyArn.optional(),
   })
   .refine((s) => !(s.encryption === "sse-s3" && s.kmsKeyArn !== undefined), {
     error: 'is only used with encryption "sse-kms"; remove it or set encryption: sse-kms',

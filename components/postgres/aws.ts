@@ -4,6 +4,7 @@ import * as random from "@pulumi/random";
 import { statefulResourceOptions, type AdminCredentials, type ServerEndpoint } from "../contract";
 import type { AwsPlatform } from "../platform";
 import { majorOf } from "../settingsCommon";
+import { majorVersionGuard } from "./majorGuard";
 import type { PostgresServer } from "./server";
 import type { PostgresAwsSettings, PostgresSettings } from "./settings";
 
@@ -107,7 +108,15 @@ export class PostgresAwsServer extends pulumi.ComponentResource implements Postg
       );
     }
 
-    // The family is part of the name: a major upgrade creates the new group before the old one goes.
+    const majorGuard = majorVersionGuard(
+      name,
+      { major, allowMajorUpgradeTo: settings.allowMajorUpgradeTo, platform: "aws" },
+      this,
+    );
+
+    // The family is part of the name (family and name force a new group): a major upgrade creates the new group
+    // first, the instance's one ModifyDBInstance moves to it with the new engine version, and only then is the old
+    // group deleted (Pulumi deletes replaced resources after their dependents are updated).
     const parameterGroup = new aws.rds.ParameterGroup(
       `${name}-parameters`,
       {
@@ -117,7 +126,7 @@ export class PostgresAwsServer extends pulumi.ComponentResource implements Postg
         parameters: rdsParameters(rds),
         tags,
       },
-      on,
+      { ...on, dependsOn: [majorGuard] },
     );
 
     const masterPassword = new random.RandomPassword(
@@ -135,7 +144,9 @@ export class PostgresAwsServer extends pulumi.ComponentResource implements Postg
         engine: "postgres",
         engineVersion: rdsEngineVersion(settings.version, rds.autoMinorVersionUpgrade),
         autoMinorVersionUpgrade: rds.autoMinorVersionUpgrade,
-        allowMajorVersionUpgrade: false,
+        // Only with the switch naming this major (checked at config load). Without it RDS itself refuses a major
+        // engineVersion change before modifying anything, and the guard refuses it before that.
+        allowMajorVersionUpgrade: settings.allowMajorUpgradeTo === major,
         instanceClass: rds.instanceClass,
         allocatedStorage: rds.allocatedStorageGb,
         ...(rds.maxAllocatedStorageGb > 0 ? { maxAllocatedStorage: rds.maxAllocatedStorageGb } : {}),
@@ -164,7 +175,7 @@ export class PostgresAwsServer extends pulumi.ComponentResource implements Postg
         enabledCloudwatchLogsExports: [...rds.cloudwatchLogsExports],
         tags,
       },
-      { ...on, ...statefulResourceOptions(platform.stateful) },
+      { ...on, ...statefulResourceOptions(platform.stateful), dependsOn: [majorGuard] },
     );
 
     this.endpoint = { host: this.instance.address, port: this.instance.port };

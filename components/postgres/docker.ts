@@ -5,6 +5,9 @@ import { statefulResourceOptions, type ServerEndpoint, type AdminCredentials } f
 import { dockerImage } from "../docker/image";
 import type { DockerPlatform } from "../platform";
 import { majorOf } from "../settingsCommon";
+import { SettingsError } from "../settingsProblem";
+import { majorVersionGuard } from "./majorGuard";
+import { imageMajorProblems } from "./majorVersion";
 import { POSTGRES_PORT, type PostgresServer } from "./server";
 import type { PostgresDockerSettings, PostgresSettings } from "./settings";
 
@@ -57,6 +60,14 @@ export class PostgresDockerServer extends pulumi.ComponentResource implements Po
     const dockerSettings = args.docker;
     const on = { parent: this, provider: platform.provider };
     const containerName = `${platform.namePrefix}-postgres`;
+    // The config loader reports this with the key; refusing here too keeps the data off an anonymous volume.
+    const imageProblems = imageMajorProblems(["docker", "postgres", "image"], dockerSettings.image, settings.version);
+    if (imageProblems.length > 0) throw new SettingsError(imageProblems);
+    const majorGuard = majorVersionGuard(
+      name,
+      { major: majorOf(settings.version), allowMajorUpgradeTo: settings.allowMajorUpgradeTo, platform: "docker" },
+      this,
+    );
 
     const image = dockerImage(`${name}-image`, dockerSettings.image, platform, this);
     const superuserPassword = new random.RandomPassword(
@@ -105,7 +116,8 @@ export class PostgresDockerServer extends pulumi.ComponentResource implements Po
         stopTimeout: 60,
         labels: Object.entries(platform.labels).map(([label, value]) => ({ label, value })),
       },
-      { ...on, dependsOn: [this.volume] },
+      // The guard first: a refused major change stops `up` before the container is replaced.
+      { ...on, dependsOn: [this.volume, majorGuard] },
     );
 
     this.endpoint = { host: this.container.name, port: pulumi.output(POSTGRES_PORT) };

@@ -3,8 +3,12 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { statefulResourceOptions, type AdminCredentials, type ServerEndpoint } from "../contract";
 import { helmChartArgs, type KubernetesPlatform } from "../platform";
+import { majorOf } from "../settingsCommon";
+import { SettingsError } from "../settingsProblem";
+import { majorVersionGuard } from "./majorGuard";
+import { imageMajorProblems } from "./majorVersion";
 import { POSTGRES_PORT, type PostgresServer } from "./server";
-import type { PostgresKubernetesSettings } from "./settings";
+import type { PostgresKubernetesSettings, PostgresSettings } from "./settings";
 
 const OWN_LABELS = {
   "app.kubernetes.io/name": "postgres",
@@ -15,6 +19,8 @@ const OWN_LABELS = {
 
 export interface PostgresKubernetesServerArgs {
   readonly platform: KubernetesPlatform;
+  /** `stellaops-infra:postgres` (the version the operand image must run, and the major-upgrade switch). */
+  readonly settings: PostgresSettings;
   /** `stellaops-infra:kubernetes.postgres` */
   readonly kubernetes: PostgresKubernetesSettings;
 }
@@ -65,6 +71,15 @@ export class PostgresKubernetesServer extends pulumi.ComponentResource implement
     const settings = args.kubernetes;
     const on = { parent: this, provider: platform.provider };
     const labels = { ...platform.labels, ...OWN_LABELS };
+    // CloudNativePG takes the major from the image tag and upgrades in place when it changes (1.26+).
+    const version = args.settings.version;
+    const imageProblems = imageMajorProblems(["kubernetes", "postgres", "imageName"], settings.imageName, version);
+    if (imageProblems.length > 0) throw new SettingsError(imageProblems);
+    const majorGuard = majorVersionGuard(
+      name,
+      { major: majorOf(version), allowMajorUpgradeTo: args.settings.allowMajorUpgradeTo, platform: "kubernetes" },
+      this,
+    );
 
     if (settings.operator.install) {
       const chart = helmChartArgs(settings.operator.chartSource);
@@ -122,7 +137,8 @@ export class PostgresKubernetesServer extends pulumi.ComponentResource implement
       {
         ...on,
         ...statefulResourceOptions(platform.stateful),
-        dependsOn: [superuserSecret, ...(this.operator ? [this.operator] : [])],
+        // The guard first: CloudNativePG starts a major upgrade as soon as it sees the new image.
+        dependsOn: [superuserSecret, majorGuard, ...(this.operator ? [this.operator] : [])],
         customTimeouts: { create: "30m", update: "30m" },
       },
     );

@@ -63,6 +63,15 @@ const serviceOverride = z.strictObject({
 export const postgresSettings = z.strictObject({
   /** PostgreSQL major.minor; StellaOps's 2026 reference stack runs 18.1, supported floor 16. */
   version: version.default("18.1"),
+  /**
+   * The major a major upgrade goes to, e.g. 19 with `version: "19.0"`: without it, `pulumi up` refuses a change of
+   * the running major (majorGuard.ts). Must equal version's major; remove it once the upgrade is done.
+   */
+  allowMajorUpgradeTo: z
+    .number({ error: "must be a PostgreSQL major version number, e.g. 19" })
+    .int({ error: "must be a whole PostgreSQL major version number, e.g. 19" })
+    .min(16, { error: "must be 16 or later (StellaOps's supported floor)" })
+    .optional(),
   /** Main database holding one schema per service. */
   database: pgIdentifier.default("stellaops"),
   /**

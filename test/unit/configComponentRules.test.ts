@@ -158,15 +158,50 @@ describe("object-storage backend mistakes are config problems", () => {
       ),
     ]);
   });
+});
 
-  it("refuses a KMS alias for S3 encryption on AWS", () => {
-    const problems = problemsOf({
-      profile: "aws",
-      aws: { ...awsNetwork, kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:alias/stellaops" },
-      objectStore: { bucketPrefix: "acme-" },
-    });
-    expect(problems).toEqual([
-      "stellaops-infra:aws.kmsKeyArn: S3 needs the KMS key ARN (…:key/<id>), not an alias: the services' IAM policies must name the key",
+describe("KMS keys on AWS are key ARNs in the stack's region", () => {
+  const KEY = "arn:aws:kms:eu-west-1:123456789012:key/0b7c3f3e-5d7c-4c9a-9a59-1f2e3d4c5b6a";
+  const MRK = "arn:aws:kms:eu-west-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab";
+  const onAws = (aws: Record<string, unknown>, objectStore: Record<string, unknown> = {}) => ({
+    profile: "aws",
+    aws: { ...awsNetwork, ...aws, objectStore },
+    objectStore: { bucketPrefix: "acme-" },
+  });
+  const parses = (values: Record<string, unknown>) => () => parseStackConfig(raw(values), "test", () => true);
+
+  it("accepts a key ARN, a multi-Region key ARN and another partition's key ARN in aws.region", () => {
+    expect(parses(onAws({ kmsKeyArn: KEY }, { kmsKeyArn: MRK }))).not.toThrow();
+    const china = "arn:aws-cn:kms:cn-north-1:123456789012:key/0b7c3f3e-5d7c-4c9a-9a59-1f2e3d4c5b6a";
+    expect(parses(onAws({ region: "cn-north-1", kmsKeyArn: china }))).not.toThrow();
+  });
+
+  const notKeyArns: [string, string][] = [
+    ["an alias ARN", "arn:aws:kms:eu-west-1:123456789012:alias/stellaops"],
+    ["a bare key id", "0b7c3f3e-5d7c-4c9a-9a59-1f2e3d4c5b6a"],
+    ["an alias name", "alias/stellaops"],
+    ["an upper-case key id (KMS returns it lower-case)", KEY.replace("0b7c3f3e", "0B7C3F3E")],
+    ["a key id that is not a UUID", "arn:aws:kms:eu-west-1:123456789012:key/0b7c3f3e"],
+  ];
+  it.each(notKeyArns)("refuses %s, once for each KMS key setting, naming the key", (_what, value) => {
+    expect(problemsOf(onAws({ kmsKeyArn: value }, { kmsKeyArn: value }))).toEqual([
+      expect.stringMatching(
+        /^stellaops-infra:aws\.kmsKeyArn: must be a KMS key ARN, arn:<partition>:kms:.*not an alias/,
+      ),
+      expect.stringMatching(/^stellaops-infra:aws\.objectStore\.kmsKeyArn: must be a KMS key ARN, arn:<partition>/),
+    ]);
+  });
+
+  it("refuses a key in another region, once for each key setting, naming the key and both regions", () => {
+    const elsewhere = KEY.replace("eu-west-1", "us-east-1");
+    expect(problemsOf(onAws({ kmsKeyArn: elsewhere }))).toEqual([
+      "stellaops-infra:aws.kmsKeyArn: must be a key in aws.region (eu-west-1), not us-east-1: KMS keys are regional; use the key (or the multi-Region replica) in eu-west-1",
+    ]);
+    expect(problemsOf(onAws({ kmsKeyArn: elsewhere }, { kmsKeyArn: elsewhere }))).toEqual([
+      expect.stringMatching(
+        /^stellaops-infra:aws\.kmsKeyArn: must be a key in aws\.region \(eu-west-1\), not us-east-1/,
+      ),
+      expect.stringMatching(/^stellaops-infra:aws\.objectStore\.kmsKeyArn: must be a key in aws\.region \(eu-west-1\)/),
     ]);
   });
 });

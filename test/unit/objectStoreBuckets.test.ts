@@ -1,7 +1,9 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { Buckets } from "../../components/objectStore/buckets";
 import { ObjectStoreDockerServer } from "../../components/objectStore/docker";
-import type { PolicyDocument } from "../../components/objectStore/policies";
+import { BUCKET_ROLES } from "../../components/catalog";
+import { fullBucketNames } from "../../components/objectStore/bucketNames";
+import { servicePolicyIdentity, type PolicyDocument } from "../../components/objectStore/policies";
 import {
   objectStoreAwsSettings,
   objectStoreDockerSettings,
@@ -212,6 +214,31 @@ describe("Buckets on AWS", () => {
     }
     // Services without buckets get no policy and no object-storage connection.
     expect(buckets.connections["authority"]).toBeUndefined();
+  });
+
+  it("a policy's replacement-forcing inputs name only its service, so a change of its buckets updates in place", async () => {
+    // IAM's name, path and description force a new policy (terraform-provider-aws iam/policy.go), and the name is
+    // fixed: a replacement would fail with EntityAlreadyExists. Which buckets a service uses lives in the document.
+    onAws(PROD, { optional: ["evidence-locker"] });
+    await settled();
+    const policies = resourcesOfType(S3.iamPolicy);
+    expect(policies.length).toBe(3);
+    for (const policy of policies) {
+      const service = policy.name.replace(/^buckets-|-policy$/g, "");
+      expect(policy.inputs).toMatchObject(servicePolicyIdentity("stellaops-prod", service));
+      expect(policy.inputs["path"]).toBeUndefined();
+      // A stack created with the older, role-listing description keeps it instead of replacing the policy.
+      expect(policy.options.ignoreChanges).toEqual(["description"]);
+      // Without the service id itself ("evidence-locker" contains a role's name).
+      const forcing = `${String(policy.inputs["name"])} ${String(policy.inputs["description"])}`.replaceAll(
+        service,
+        "",
+      );
+      for (const role of BUCKET_ROLES) expect(forcing).not.toContain(role);
+      for (const name of Object.values(fullBucketNames(objectStoreSettings.parse(PROD)))) {
+        expect(forcing).not.toContain(name);
+      }
+    }
   });
 
   it("grants KMS use through S3 when the buckets use a customer key", async () => {

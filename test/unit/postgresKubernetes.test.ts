@@ -36,7 +36,7 @@ function deploy(
   });
   const kubernetes = postgresKubernetesSettings.parse(k8sRaw);
   const settings = postgresSettings.parse(settingsRaw);
-  const server = new PostgresKubernetesServer("postgres", { platform, kubernetes });
+  const server = new PostgresKubernetesServer("postgres", { platform, settings, kubernetes });
   const layout = new PostgresLayoutJob("postgres-layout", {
     server,
     platform,
