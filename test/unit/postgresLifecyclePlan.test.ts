@@ -14,8 +14,9 @@ const SERVER_OF: Record<string, string | undefined> = {
   aws: "aws:rds/instance:Instance",
   external: undefined,
 };
-const inServer = (r: PlanResource) =>
-  (r.type.startsWith("postgresql:index/") && r.custom) || r.type === "command:local:Command";
+/** A CREATEROLE login's command (the major-version guard is a command too, but lives beside the server). */
+const isLoginCommand = (r: PlanResource) => r.type === "command:local:Command" && /-login-/.test(r.name);
+const inServer = (r: PlanResource) => (r.type.startsWith("postgresql:index/") && r.custom) || isLoginCommand(r);
 
 const stacks = exampleStacks().filter((s) => profileOf(s) !== "kubernetes");
 
@@ -51,7 +52,7 @@ describe.each(stacks)("PostgreSQL layout options in the %s stack's plan", (stack
     const roles = plan.resources.filter((r) => r.type === "postgresql:index/role:Role");
     expect(roles.map((r) => r.inputs["name"])).not.toContain("stellaops_authority");
     for (const r of roles) expect(r.inputs["createRole"], r.name).toBe(false);
-    const logins = plan.resources.filter((r) => r.type === "command:local:Command");
+    const logins = plan.resources.filter(isLoginCommand);
     expect(logins.map((r) => r.name)).toEqual(["postgres-layout-login-authority"]);
     expect(logins[0].options).toMatchObject(stateful);
     expect(String(logins[0].inputs["stdin"])).toContain("CREATEROLE CONNECTION LIMIT");
