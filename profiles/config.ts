@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { OPTIONAL_SERVICE_IDS } from "../components/catalog";
+import { ROTATION_TOKEN_PATTERN, ROTATION_TOKEN_RULE } from "../components/rotation";
 import { port } from "../components/settingsCommon";
 import {
   natsDockerSettings,
@@ -77,6 +78,12 @@ const common = {
         .optional(),
     })
     .prefault({}),
+  /**
+   * Rotation tokens, `{ <credential id>: <token> }`: changing (adding, removing) a credential's token generates a
+   * new value and brings it to the server and every consumer in one `pulumi up` (docs/rotation.md). The ids a
+   * stack has are checked after parsing (profiles/rotationIds.ts).
+   */
+  rotation: z.record(z.string(), z.string().regex(ROTATION_TOKEN_PATTERN, { error: ROTATION_TOKEN_RULE })).default({}),
   postgres: postgresSettings.prefault({}),
   valkey: valkeySettings.prefault({}),
   objectStore: objectStoreSettings.prefault({}),

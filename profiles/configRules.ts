@@ -1,6 +1,7 @@
 import { DIGEST_PATTERN } from "../components/settingsCommon";
 import { componentProblems } from "./componentRules";
 import { configKey, type ConfigProblem } from "./configErrors";
+import { rotationProblems } from "./rotationIds";
 import type { StackConfig } from "./config";
 
 /**
@@ -13,6 +14,7 @@ export function stackRuleProblems(cfg: StackConfig, raw: Readonly<Record<string,
     ...apiServerEgressProblems(cfg, raw),
     ...bucketAdminProblems(cfg),
     ...componentProblems(cfg),
+    ...rotationProblems(cfg),
   ];
 }
 

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { statefulResourceOptions, type StatefulOptions } from "../contract";
 import { serviceConnection, type PostgresServiceConnection } from "./connection";
 import { buildLayout, type PostgresLayout } from "./layout";
+import type { RotationTokens } from "../rotation";
 import { rolePasswords } from "./passwords";
 import type { PostgresServer } from "./server";
 import type { PostgresSettings } from "./settings";
@@ -15,6 +16,8 @@ export interface PostgresDatabaseArgs {
   readonly optionalServices: readonly string[];
   /** The platform's protect/retainOnDelete for the databases and schemas. */
   readonly stateful: StatefulOptions;
+  /** `stellaops-infra:rotation`: `postgres.roles.<service>` renews that role's password. */
+  readonly rotation?: RotationTokens;
 }
 
 /**
@@ -57,7 +60,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
     const on: pulumi.CustomResourceOptions = { parent: this, provider: this.provider, dependsOn: ready };
     const stateful = { ...on, ...statefulResourceOptions(args.stateful) };
 
-    const passwords = rolePasswords(name, layout, { parent: this });
+    const passwords = rolePasswords(name, layout, { parent: this }, args.rotation);
 
     this.roles = Object.fromEntries(
       layout.roles.map((role) => [
