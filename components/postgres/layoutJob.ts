@@ -25,6 +25,25 @@ export interface PostgresLayoutJobArgs {
 }
 
 /**
+ * The provider's Job annotation (pulumi-kubernetes provider/pkg/metadata/annotations.go AnnotationReplaceUnready;
+ * provider/pkg/provider/provider.go Diff @ 94977969, the same doc comment in the 4.34.2 SDK's batch/v1/job.d.ts):
+ * when the live Job is not ready (failed) at the next update, the provider plans a replacement instead of
+ * awaiting the same failed Job again, so one failed run no longer blocks every later `pulumi up`.
+ */
+export const REPLACE_UNREADY_ANNOTATION = "pulumi.com/replaceUnready";
+
+/** Time the provider needs after the Job's own deadline to see it fail and report it. */
+const AWAIT_MARGIN_SECONDS = 300;
+
+/**
+ * The Job's create/update timeout: longer than activeDeadlineSeconds, so the provider reports the Job's own
+ * failure (DeadlineExceeded, or its backoff limit) rather than giving up first (its default await is 10 minutes).
+ */
+export function layoutJobTimeout(activeDeadlineSeconds: number): string {
+  return `${activeDeadlineSeconds + AWAIT_MARGIN_SECONDS}s`;
+}
+
+/**
  * The Job's name suffix: the script's hash and a fingerprint of the role verifiers, so the Job runs again when
  * the script changes or a role password is rotated (the script sets each password from its variable).
  */
@@ -47,7 +66,7 @@ export function layoutJobCommand(variables: readonly string[], scriptPath: strin
  * The layout applied inside the cluster: the SQL rendering (sql.ts) in a ConfigMap, the role passwords (as SCRAM
  * verifiers) and the admin password in a Secret, and a Job running psql against the server. The Job's name
  * carries a hash of the script and of the role verifiers, so it runs again exactly when the script changes or a
- * role password is rotated. This is how the layout is
+ * role password is rotated; a failed Job is replaced at the next `up` (replaceUnready). This is how the layout is
  * applied on the kubernetes profile: the program cannot reach the cluster's PostgreSQL, the Job can.
  */
 export class PostgresLayoutJob extends pulumi.ComponentResource {
@@ -109,6 +128,7 @@ export class PostgresLayoutJob extends pulumi.ComponentResource {
           name: jobName,
           namespace: platform.namespace,
           labels,
+          annotations: { [REPLACE_UNREADY_ANNOTATION]: "true" },
         },
         spec: {
           backoffLimit: settings.layoutJobBackoffLimit,
@@ -163,6 +183,10 @@ export class PostgresLayoutJob extends pulumi.ComponentResource {
       {
         ...on,
         deleteBeforeReplace: true,
+        customTimeouts: {
+          create: layoutJobTimeout(settings.layoutJobDeadlineSeconds),
+          update: layoutJobTimeout(settings.layoutJobDeadlineSeconds),
+        },
       },
     );
 

@@ -1,7 +1,12 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { PostgresKubernetesServer } from "../../components/postgres/kubernetes";
 import { buildLayout } from "../../components/postgres/layout";
-import { layoutJobSuffix, PostgresLayoutJob } from "../../components/postgres/layoutJob";
+import {
+  layoutJobSuffix,
+  layoutJobTimeout,
+  PostgresLayoutJob,
+  REPLACE_UNREADY_ANNOTATION,
+} from "../../components/postgres/layoutJob";
 import { credentialFingerprint, type RotationTokens } from "../../components/rotation";
 import { postgresKubernetesSettings, postgresSettings } from "../../components/postgres/settings";
 import { renderLayoutSql, scriptHash } from "../../components/postgres/sql";
@@ -229,6 +234,24 @@ describe("PostgresLayoutJob (the layout applied in-cluster)", () => {
     // The superuser's password is CloudNativePG's to apply; the layout need not run again for it.
     expect(await jobName({ "postgres.admin": "2026-12-01" })).toBe(before);
     expect(await jobName()).toBe(before);
+  });
+
+  it("replaces a failed Job at the next up and waits longer than the Job's own deadline", async () => {
+    deploy({ layoutJobDeadlineSeconds: 900 });
+    await settled();
+    const job = findResource(JOB, "postgres-layout-job");
+    expect((job.inputs["metadata"] as { annotations: Record<string, string> }).annotations).toEqual({
+      [REPLACE_UNREADY_ANNOTATION]: "true",
+    });
+    expect(REPLACE_UNREADY_ANNOTATION).toBe("pulumi.com/replaceUnready");
+    expect(job.options.customTimeouts).toEqual({ create: "1200s", update: "1200s", delete: "" });
+    const deadline = (job.inputs["spec"] as { activeDeadlineSeconds: number }).activeDeadlineSeconds;
+    expect(deadline).toBe(900);
+    expect(Number.parseInt(layoutJobTimeout(deadline), 10)).toBeGreaterThan(deadline);
+    resetRecorder();
+    deploy({ layoutJobDeadlineSeconds: 3600 });
+    await settled();
+    expect(findResource(JOB, "postgres-layout-job").options.customTimeouts).toMatchObject({ create: "3900s" });
   });
 
   it("keeps every password in a Secret (as SCRAM verifiers for the roles), none in the Job or ConfigMap", async () => {
