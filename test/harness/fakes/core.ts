@@ -17,7 +17,7 @@ export const coreFakeOutputs: FakeOutputTable = {
       0,
       Number(inputs["length"] ?? 32) + 40,
     ),
-    bcryptHash: `$2a$10$fake.${name}${keepersTag(inputs)}`,
+    bcryptHash: `$2a$10$fake.${keepersTag(inputs)}${name}`,
   }),
   "random:index/randomString:RandomString": (name, inputs) => ({
     result: `fake${keepersTag(inputs)}${name.replace(/[^a-z0-9]/gi, "")}`
