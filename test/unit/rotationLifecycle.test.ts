@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { CREDENTIAL_CHANGES } from "../../components/rotationFacts";
 import { rawStackObject, stackConfigSchema, type StackConfig } from "../../profiles/config";
 import { rotatableCredentialIds } from "../../profiles/rotationIds";
 import { FAKE_OUTPUTS } from "../harness/fakes";
@@ -20,23 +21,26 @@ const NS = "stellaops-infra";
 const TOKEN = "2026-12-01";
 const RANDOM_TYPES = new Set(["random:index/randomPassword:RandomPassword", "random:index/randomString:RandomString"]);
 
-/** Data-bearing resources and what a rotation may change in them (fields their providers update in place). */
-const STATEFUL_UPDATABLE: Readonly<Record<string, readonly string[]>> = {
-  "docker:index/volume:Volume": [],
-  "postgresql:index/database:Database": [],
-  "postgresql:index/schema:Schema": [],
-  // ALTER ROLE … PASSWORD: the provider's Role update.
-  "postgresql:index/role:Role": ["password"],
-  // ModifyDBInstance applies a new MasterUserPassword in place.
-  "aws:rds/instance:Instance": ["password"],
-  "aws:elasticache/replicationGroup:ReplicationGroup": [],
-  "aws:s3/bucket:Bucket": [],
-  "kubernetes:postgresql.cnpg.io/v1:Cluster": [],
-  "kubernetes:core/v1:PersistentVolumeClaim": [],
-  // Owns the Valkey/NATS volumes; new values are a `helm upgrade` of the same release.
-  "kubernetes:helm.sh/v3:Release": ["values"],
-  "kubernetes:core/v1:Namespace": [],
-};
+/** Data-bearing resources (and those owning data: roles own schemas, releases own volumes, the Namespace all). */
+const STATEFUL_TYPES = [
+  "docker:index/volume:Volume",
+  "postgresql:index/database:Database",
+  "postgresql:index/schema:Schema",
+  "postgresql:index/role:Role",
+  "aws:rds/instance:Instance",
+  "aws:elasticache/replicationGroup:ReplicationGroup",
+  "aws:s3/bucket:Bucket",
+  "kubernetes:postgresql.cnpg.io/v1:Cluster",
+  "kubernetes:core/v1:PersistentVolumeClaim",
+  "kubernetes:helm.sh/v3:Release",
+  "kubernetes:core/v1:Namespace",
+];
+
+/** What a rotation may change in a stateful resource: only inputs its provider updates in place. */
+function updatableInputs(type: string): readonly string[] {
+  const fact = CREDENTIAL_CHANGES[type];
+  return fact?.effect === "update" ? fact.inputs : [];
+}
 
 interface Variant {
   readonly label: string;
@@ -200,6 +204,8 @@ describe.each(variants())("rotating credentials of $label", (variant) => {
     // The server that checks it is told: its trigger input changes.
     for (const trigger of serverTriggers(profileOf(variant.stack), id, cfg)) {
       const now = byName(after, trigger.name);
+      // Whether that is an update or a replacement is recorded, with its source, in rotationFacts.ts.
+      expect(CREDENTIAL_CHANGES[now.type], now.type).toBeDefined();
       expect(inputAt(now, trigger.path), `${trigger.name}.${trigger.path}`).toBeDefined();
       expect(inputAt(now, trigger.path), `${trigger.name}.${trigger.path}`).not.toEqual(
         inputAt(before.get(now.urn) as PlanResource, trigger.path),
@@ -229,9 +235,9 @@ describe.each(variants())("rotating credentials of $label", (variant) => {
     if (appFacing) expect(outputsCarrying).toBeGreaterThan(0);
 
     // Nothing that holds data is replaced: its inputs change only where its provider updates in place.
-    for (const r of after.resources.filter((x) => x.type in STATEFUL_UPDATABLE)) {
+    for (const r of after.resources.filter((x) => STATEFUL_TYPES.includes(x.type))) {
       const old = before.get(r.urn) as PlanResource;
-      const updatable = STATEFUL_UPDATABLE[r.type];
+      const updatable = updatableInputs(r.type);
       const strip = (inputs: Record<string, unknown>) =>
         Object.fromEntries(Object.entries(inputs).filter(([k]) => !updatable.includes(k)));
       expect(strip(r.inputs), r.name).toEqual(strip(old.inputs));
