@@ -12,12 +12,18 @@ type AwsConfig = Extract<InfraConfig, { profile: "aws" }>;
 export function deployAws(cfg: AwsConfig): StackOutputs {
   const platform = awsPlatform(cfg);
 
-  const postgresServer = new PostgresAwsServer("postgres", { platform, settings: cfg.postgres, aws: cfg.aws.postgres });
+  const postgresServer = new PostgresAwsServer("postgres", {
+    platform,
+    settings: cfg.postgres,
+    aws: cfg.aws.postgres,
+    rotation: cfg.rotation,
+  });
   const postgres = new PostgresDatabase("postgres-layout", {
     server: postgresServer,
     settings: cfg.postgres,
     optionalServices: cfg.services.optional,
     stateful: platform.stateful,
+    rotation: cfg.rotation,
   });
 
   const buckets = new Buckets("buckets", {
@@ -29,7 +35,14 @@ export function deployAws(cfg: AwsConfig): StackOutputs {
 
   const valkey = valkeyConnections(
     cfg,
-    (appUsers) => new ValkeyElastiCache("valkey", { platform, settings: cfg.valkey, aws: cfg.aws.valkey, appUsers }),
+    (appUsers) =>
+      new ValkeyElastiCache("valkey", {
+        platform,
+        settings: cfg.valkey,
+        aws: cfg.aws.valkey,
+        appUsers,
+        rotation: cfg.rotation,
+      }),
   );
 
   const services = mergeServiceConnections({

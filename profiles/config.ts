@@ -9,6 +9,7 @@ import {
   kubernetesObjectName,
   port,
 } from "../components/settingsCommon";
+import { ROTATION_TOKEN_PATTERN, ROTATION_TOKEN_RULE } from "../components/rotation";
 import {
   natsDockerSettings,
   natsExternalSettings,
@@ -91,6 +92,12 @@ const common = {
         .optional(),
     })
     .prefault({}),
+  /**
+   * Rotation tokens, `{ <credential id>: <token> }`: changing (adding, removing) a credential's token generates a
+   * new value and brings it to the server and every consumer in one `pulumi up` (docs/rotation.md). The ids a
+   * stack has are checked after parsing (profiles/rotationIds.ts).
+   */
+  rotation: z.record(z.string(), z.string().regex(ROTATION_TOKEN_PATTERN, { error: ROTATION_TOKEN_RULE })).default({}),
   postgres: postgresSettings.prefault({}),
   valkey: valkeySettings.prefault({}),
   objectStore: objectStoreSettings.prefault({}),

@@ -3,6 +3,7 @@ import { DIGEST_PATTERN } from "../components/settingsCommon";
 import { clashProblems } from "./clashRules";
 import { componentProblems } from "./componentRules";
 import { configKey, type ConfigProblem } from "./configErrors";
+import { rotationProblems } from "./rotationIds";
 import type { StackConfig } from "./config";
 
 /**
@@ -18,6 +19,7 @@ export function stackRuleProblems(cfg: StackConfig, raw: Readonly<Record<string,
     ...clashProblems(cfg),
     ...kmsKeyRegionProblems(cfg),
     ...componentProblems(cfg),
+    ...rotationProblems(cfg),
   ];
 }
 

@@ -17,15 +17,21 @@ export function deployDocker(cfg: DockerConfig): StackOutputs {
     platform,
     settings: cfg.postgres,
     docker: cfg.docker.postgres,
+    rotation: cfg.rotation,
   });
   const postgres = new PostgresDatabase("postgres-layout", {
     server: postgresServer,
     settings: cfg.postgres,
     optionalServices: cfg.services.optional,
     stateful: platform.stateful,
+    rotation: cfg.rotation,
   });
 
-  const objectStore = new ObjectStoreDockerServer("rustfs", { platform, docker: cfg.docker.objectStore });
+  const objectStore = new ObjectStoreDockerServer("rustfs", {
+    platform,
+    docker: cfg.docker.objectStore,
+    rotation: cfg.rotation,
+  });
   const buckets = new Buckets("buckets", {
     settings: cfg.objectStore,
     target: { kind: "server", server: objectStore },
@@ -35,11 +41,25 @@ export function deployDocker(cfg: DockerConfig): StackOutputs {
 
   const nats = optionalNatsConnections(
     cfg,
-    (appUsers) => new NatsDocker("nats", { platform, settings: cfg.nats, docker: cfg.docker.nats, appUsers }),
+    (appUsers) =>
+      new NatsDocker("nats", {
+        platform,
+        settings: cfg.nats,
+        docker: cfg.docker.nats,
+        appUsers,
+        rotation: cfg.rotation,
+      }),
   );
   const valkey = valkeyConnections(
     cfg,
-    (appUsers) => new ValkeyDocker("valkey", { platform, settings: cfg.valkey, docker: cfg.docker.valkey, appUsers }),
+    (appUsers) =>
+      new ValkeyDocker("valkey", {
+        platform,
+        settings: cfg.valkey,
+        docker: cfg.docker.valkey,
+        appUsers,
+        rotation: cfg.rotation,
+      }),
   );
 
   const services = mergeServiceConnections({

@@ -25,6 +25,7 @@ export function deployExternal(cfg: ExternalConfig): ExternalStackOutputs {
     settings: cfg.postgres,
     optionalServices: cfg.services.optional,
     stateful: platform.stateful,
+    rotation: cfg.rotation,
   });
 
   const objectStore = new ObjectStoreExternalServer("s3", { external: cfg.external.objectStore });
@@ -44,6 +45,7 @@ export function deployExternal(cfg: ExternalConfig): ExternalStackOutputs {
     settings: cfg.valkey,
     enabledOptionalServices: cfg.services.optional,
     operatorManagedPassword: cfg.external.valkey.appPassword,
+    rotation: cfg.rotation,
   });
   const valkey = new ValkeyExternal("valkey", { external: cfg.external.valkey, appUsers: valkeyUsers });
 

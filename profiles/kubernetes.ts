@@ -29,6 +29,7 @@ export function deployKubernetes(cfg: KubernetesConfig): StackOutputs {
     platform,
     settings: cfg.postgres,
     kubernetes: cfg.kubernetes.postgres,
+    rotation: cfg.rotation,
   });
   const postgres = new PostgresLayoutJob("postgres-layout", {
     server: postgresServer,
@@ -36,9 +37,14 @@ export function deployKubernetes(cfg: KubernetesConfig): StackOutputs {
     settings: cfg.postgres,
     kubernetes: cfg.kubernetes.postgres,
     optionalServices: cfg.services.optional,
+    rotation: cfg.rotation,
   });
 
-  const objectStore = new ObjectStoreKubernetesServer("rustfs", { platform, kubernetes: cfg.kubernetes.objectStore });
+  const objectStore = new ObjectStoreKubernetesServer("rustfs", {
+    platform,
+    kubernetes: cfg.kubernetes.objectStore,
+    rotation: cfg.rotation,
+  });
   const buckets = new Buckets("buckets", {
     settings: cfg.objectStore,
     target: { kind: "server", server: objectStore },
@@ -49,12 +55,24 @@ export function deployKubernetes(cfg: KubernetesConfig): StackOutputs {
   const nats = optionalNatsConnections(
     cfg,
     (appUsers) =>
-      new NatsKubernetes("nats", { platform, settings: cfg.nats, kubernetes: cfg.kubernetes.nats, appUsers }),
+      new NatsKubernetes("nats", {
+        platform,
+        settings: cfg.nats,
+        kubernetes: cfg.kubernetes.nats,
+        appUsers,
+        rotation: cfg.rotation,
+      }),
   );
   const valkey = valkeyConnections(
     cfg,
     (appUsers) =>
-      new ValkeyKubernetes("valkey", { platform, settings: cfg.valkey, kubernetes: cfg.kubernetes.valkey, appUsers }),
+      new ValkeyKubernetes("valkey", {
+        platform,
+        settings: cfg.valkey,
+        kubernetes: cfg.kubernetes.valkey,
+        appUsers,
+        rotation: cfg.rotation,
+      }),
   );
 
   const services = mergeServiceConnections({

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as k8s from "@pulumi/kubernetes";
-import type { StatefulOptions } from "../components/contract";
+import { statefulResourceOptions, type StatefulOptions } from "../components/contract";
 import type { AwsPlatform, DockerPlatform, ExternalPlatform, KubernetesPlatform } from "../components/platform";
 import type { InfraConfig } from "./config";
 
@@ -52,6 +52,15 @@ export function dockerPlatform(cfg: ConfigOf<"docker">): DockerPlatform {
   };
 }
 
+/**
+ * The Namespace's logical name carries the namespace's name: Kubernetes cannot rename a namespace, so a new
+ * `kubernetes.namespace` is a new Namespace (new, empty servers in it), and the plan shows it as one added and
+ * one removed (retained, or refused while protected), not as an edit of a field.
+ */
+export function namespaceResourceName(namespace: string): string {
+  return `namespace-${namespace}`;
+}
+
 export function kubernetesPlatform(cfg: ConfigOf<"kubernetes">): KubernetesPlatform {
   const labels = { ...standardLabels(cfg), ...cfg.kubernetes.labels };
   const provider = new k8s.Provider("kubernetes", {
@@ -61,9 +70,16 @@ export function kubernetesPlatform(cfg: ConfigOf<"kubernetes">): KubernetesPlatf
     namespace: cfg.kubernetes.namespace,
   });
   const namespace = new k8s.core.v1.Namespace(
-    "namespace",
+    namespaceResourceName(cfg.kubernetes.namespace),
     { metadata: { name: cfg.kubernetes.namespace, labels } },
-    { provider, protect: cfg.protect },
+    {
+      provider,
+      // Deleting a Namespace deletes everything in it, retained Clusters, PVCs and releases included, so it
+      // carries the same protect/retainOnDelete as the data it holds.
+      ...statefulResourceOptions(statefulOf(cfg)),
+      // Stacks planned before the logical name carried the namespace keep their Namespace.
+      aliases: [{ name: "namespace" }],
+    },
   );
   return {
     kind: "kubernetes",

@@ -13,6 +13,7 @@ export function valkeyConnections(cfg: InfraConfig, server: (appUsers: ValkeyApp
   const appUsers = new ValkeyAppUsers("valkey-app-users", {
     settings: cfg.valkey,
     enabledOptionalServices: cfg.services.optional,
+    rotation: cfg.rotation,
   });
   return valkeyServiceConnections(server(appUsers), appUsers);
 }
@@ -23,6 +24,7 @@ export function optionalNatsConnections(cfg: InfraConfig, server: (appUsers: Nat
   const appUsers = new NatsAppUsers("nats-users", {
     settings: cfg.nats,
     enabledOptionalServices: cfg.services.optional,
+    rotation: cfg.rotation,
   });
   return natsServiceConnections(server(appUsers), appUsers);
 }

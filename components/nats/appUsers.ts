@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { NO_ROTATION, rotationId, rotationToken, type RotationTokens } from "../rotation";
 import { generatedPassword, type NatsPassword } from "./passwords";
 import { natsAppUserSpecs, type NatsAppUserSpec } from "./permissions";
 import type { NatsSettings } from "./settings";
@@ -8,6 +9,8 @@ export interface NatsAppUsersArgs {
   readonly settings: NatsSettings;
   /** Optional StellaOps services enabled in this deployment (catalog ids). */
   readonly enabledOptionalServices?: readonly string[];
+  /** `stellaops-infra:rotation`: `nats.users.<user>` renews that user's password. */
+  readonly rotation?: RotationTokens;
 }
 
 export interface NatsAppUserCredential extends NatsPassword {
@@ -25,7 +28,14 @@ export class NatsAppUsers extends pulumi.ComponentResource {
     super("stellaops:nats:AppUsers", name, {}, opts);
     const specs = natsAppUserSpecs(args.settings, args.enabledOptionalServices ?? []);
     // Passwords are named after the user, so switching modes and back keeps each user's password.
-    this.users = specs.map((spec) => ({ spec, ...generatedPassword(`${name}-${spec.name}`, this) }));
+    this.users = specs.map((spec) => ({
+      spec,
+      ...generatedPassword(
+        `${name}-${spec.name}`,
+        this,
+        rotationToken(args.rotation ?? NO_ROTATION, rotationId.natsAppUser(spec.name)),
+      ),
+    }));
     this.registerOutputs({ users: this.users.map((u) => u.spec.name) });
   }
 

@@ -6,6 +6,7 @@ import type { DockerPlatform } from "../platform";
 import type { NatsAppUsers } from "./appUsers";
 import { ADMIN_USER, renderNatsServerConf, type NatsTlsFiles } from "./config";
 import { generatedPassword } from "./passwords";
+import { NO_ROTATION, rotationId, rotationToken, type RotationTokens } from "../rotation";
 import type { NatsDockerSettings, NatsSettings } from "./settings";
 
 /** Inside the container. */
@@ -38,6 +39,8 @@ export interface NatsDockerArgs {
   readonly settings: NatsSettings;
   readonly docker: NatsDockerSettings;
   readonly appUsers: NatsAppUsers;
+  /** `stellaops-infra:rotation`: `nats.admin`. */
+  readonly rotation?: RotationTokens;
 }
 
 /** NATS with JetStream in one container on the platform's network, the store on a named volume. */
@@ -61,7 +64,12 @@ export class NatsDocker extends pulumi.ComponentResource implements ServerContra
     const publishMonitor = args.docker.monitorHostPort !== undefined;
     const tls = args.docker.tls;
 
-    const adminPassword = generatedPassword(`${name}-admin-password`, this);
+    // New hashes change the uploaded nats-server.conf, which replaces the container (uploads are ForceNew).
+    const adminPassword = generatedPassword(
+      `${name}-admin-password`,
+      this,
+      rotationToken(args.rotation ?? NO_ROTATION, rotationId.natsAdmin),
+    );
     const appUsers = args.appUsers.users;
     this.natsConf = pulumi
       .all([adminPassword.bcryptHash, ...appUsers.map((u) => u.bcryptHash)])

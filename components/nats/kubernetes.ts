@@ -16,6 +16,7 @@ import {
 } from "./chartValues";
 import { ADMIN_USER } from "./config";
 import { generatedPassword, type NatsPassword } from "./passwords";
+import { NO_ROTATION, rotationId, rotationToken, type RotationTokens } from "../rotation";
 import type { NatsKubernetesSettings, NatsSettings } from "./settings";
 import { natsStorageProblems } from "./sizes";
 
@@ -24,6 +25,8 @@ export interface NatsKubernetesArgs {
   readonly settings: NatsSettings;
   readonly kubernetes: NatsKubernetesSettings;
   readonly appUsers: NatsAppUsers;
+  /** `stellaops-infra:rotation`: `nats.admin`, `nats.route`. */
+  readonly rotation?: RotationTokens;
 }
 
 /** Pod annotation whose value changes whenever a credential does, so the StatefulSet rolls. */
@@ -51,7 +54,12 @@ export class NatsKubernetes extends pulumi.ComponentResource implements ServerCo
     const problems = natsStorageProblems(settings.jetstream.maxFileStore, kubernetes.storageSize);
     if (problems.length > 0) throw new SettingsError(problems);
 
-    const adminPassword = generatedPassword(`${name}-admin-password`, this);
+    const tokens = args.rotation ?? NO_ROTATION;
+    const adminPassword = generatedPassword(
+      `${name}-admin-password`,
+      this,
+      rotationToken(tokens, rotationId.natsAdmin),
+    );
     const hashes = new Map<string, NatsPassword>([
       ...args.appUsers.users.map((u) => [u.spec.name, u] as const),
       [ADMIN_USER, adminPassword],
@@ -62,7 +70,7 @@ export class NatsKubernetes extends pulumi.ComponentResource implements ServerCo
       (hashes.get(u.name) as NatsPassword).bcryptHash.apply(quotedForEnv),
     ]);
     if (kubernetes.replicas > 1) {
-      const route = generatedPassword(`${name}-route-password`, this);
+      const route = generatedPassword(`${name}-route-password`, this, rotationToken(tokens, rotationId.natsRoute));
       secretEntries.push(
         [ROUTE_PASSWORD_KEY, route.password],
         [ROUTE_BCRYPT_KEY, route.bcryptHash.apply(quotedForEnv)],

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { statefulResourceOptions, type AdminCredentials, type ServerEndpoint } from "../contract";
 import { dockerImage } from "../docker/image";
 import type { DockerPlatform } from "../platform";
+import { NO_ROTATION, rotationId, rotationToken, type RotationTokens } from "../rotation";
 import {
   generatedRustfsCredentials,
   RUSTFS_DATA_DIR,
@@ -39,6 +40,8 @@ export function rustfsEnvironment(settings: ObjectStoreDockerSettings): string[]
 export interface ObjectStoreDockerServerArgs {
   readonly platform: DockerPlatform;
   readonly docker: ObjectStoreDockerSettings;
+  /** `stellaops-infra:rotation`; `objectStore.root` renews the root keys (the container is recreated with them). */
+  readonly rotation?: RotationTokens;
 }
 
 /**
@@ -70,7 +73,13 @@ export class ObjectStoreDockerServer extends pulumi.ComponentResource implements
     super("stellaops:objectStore:DockerServer", name, {}, opts);
     const { platform, docker: settings } = args;
     const provider = platform.provider;
-    const credentials = generatedRustfsCredentials(name, this);
+    // New keys change the container's env, which replaces the container (env is ForceNew in the Docker
+    // provider), and RustFS reads its root keys from env at start.
+    const credentials = generatedRustfsCredentials(
+      name,
+      this,
+      rotationToken(args.rotation ?? NO_ROTATION, rotationId.objectStoreRoot),
+    );
 
     const labels = Object.entries(platform.labels).map(([label, value]) => ({ label, value }));
     // The volume's inputs depend on the name prefix only: no harmless edit may replace it (and the objects in it).

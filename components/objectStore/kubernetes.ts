@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { statefulResourceOptions, type AdminCredentials, type ServerEndpoint } from "../contract";
 import type { KubernetesPlatform } from "../platform";
+import { credentialFingerprintOutput, NO_ROTATION, rotationId, rotationToken, type RotationTokens } from "../rotation";
 import {
   generatedRustfsCredentials,
   RUSTFS_DATA_DIR,
@@ -14,10 +15,17 @@ import type { ObjectStoreKubernetesSettings } from "./settings";
 
 /** Object names in the namespace. The Service is `rustfs`, so in-namespace clients reach http://rustfs:<port>. */
 export const RUSTFS_K8S_NAME = "rustfs";
+/**
+ * Pod annotation carrying a fingerprint of the root keys. RustFS reads them from env at start, and a changed
+ * Secret does not restart a pod, so the annotation is what rolls the StatefulSet when the keys rotate.
+ */
+export const RUSTFS_CREDENTIALS_ANNOTATION = "stellaops.io/rustfs-credentials-checksum";
 
 export interface ObjectStoreKubernetesServerArgs {
   readonly platform: KubernetesPlatform;
   readonly kubernetes: ObjectStoreKubernetesSettings;
+  /** `stellaops-infra:rotation`; `objectStore.root` renews the root keys and rolls the pod. */
+  readonly rotation?: RotationTokens;
 }
 
 /**
@@ -58,7 +66,11 @@ export class ObjectStoreKubernetesServer extends pulumi.ComponentResource implem
     super("stellaops:objectStore:KubernetesServer", name, {}, opts);
     const { platform, kubernetes: settings } = args;
     const provider = platform.provider;
-    const credentials = generatedRustfsCredentials(name, this);
+    const credentials = generatedRustfsCredentials(
+      name,
+      this,
+      rotationToken(args.rotation ?? NO_ROTATION, rotationId.objectStoreRoot),
+    );
     const selector = { "app.kubernetes.io/name": "rustfs", "app.kubernetes.io/instance": RUSTFS_K8S_NAME };
     const labels = { ...platform.labels, ...selector, "app.kubernetes.io/component": "object-storage" };
     const metadata = (objectName: string) => ({ name: objectName, namespace: platform.namespace, labels });
@@ -121,7 +133,15 @@ export class ObjectStoreKubernetesServer extends pulumi.ComponentResource implem
           replicas: 1,
           selector: { matchLabels: selector },
           template: {
-            metadata: { labels },
+            metadata: {
+              labels,
+              annotations: {
+                [RUSTFS_CREDENTIALS_ANNOTATION]: credentialFingerprintOutput({
+                  accessKey: credentials.accessKey,
+                  secretKey: credentials.secretKey,
+                }),
+              },
+            },
             spec: {
               automountServiceAccountToken: false,
               enableServiceLinks: false,

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { rotationKeepers } from "../rotation";
 
 /** What the rustfs/rustfs image fixes (its Dockerfile and entrypoint), shared by the Docker and Kubernetes servers. */
 export const RUSTFS_UID = 10001;
@@ -22,13 +23,23 @@ export interface RustfsCredentials {
  * Generated root credentials, children of `parent`, stable across runs because their logical names are. The
  * access key is 20 upper-case letters and digits (AWS's shape), so it can never be the public default
  * `rustfsadmin`; the secret key is 40 letters and digits (no characters an env file or URL would need escaped).
+ * One rotation token (`objectStore.root`) renews both: RustFS has one root identity.
  */
-export function generatedRustfsCredentials(name: string, parent: pulumi.Resource): RustfsCredentials {
+export function generatedRustfsCredentials(
+  name: string,
+  parent: pulumi.Resource,
+  rotationToken?: string,
+): RustfsCredentials {
+  const keepers = rotationKeepers(rotationToken);
   const accessKey = new random.RandomString(
     `${name}-access-key`,
-    { length: 20, special: false, lower: false, upper: true, numeric: true },
+    { length: 20, special: false, lower: false, upper: true, numeric: true, ...keepers },
     { parent },
   );
-  const secretKey = new random.RandomPassword(`${name}-secret-key`, { length: 40, special: false }, { parent });
+  const secretKey = new random.RandomPassword(
+    `${name}-secret-key`,
+    { length: 40, special: false, ...keepers },
+    { parent },
+  );
   return { accessKey: pulumi.secret(accessKey.result), secretKey: pulumi.secret(secretKey.result) };
 }

@@ -1,10 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import { statefulResourceOptions, type AdminCredentials, type ServerEndpoint } from "../contract";
 import type { AwsPlatform } from "../platform";
 import { majorOf } from "../settingsCommon";
 import { majorVersionGuard } from "./majorGuard";
+import type { RotationTokens } from "../rotation";
+import { adminPassword } from "./passwords";
 import type { PostgresServer } from "./server";
 import type { PostgresAwsSettings, PostgresSettings } from "./settings";
 
@@ -14,6 +15,8 @@ export interface PostgresAwsServerArgs {
   readonly settings: PostgresSettings;
   /** `stellaops-infra:aws.postgres` */
   readonly aws: PostgresAwsSettings;
+  /** `stellaops-infra:rotation`: `postgres.admin` renews the master password. */
+  readonly rotation?: RotationTokens;
 }
 
 /** Who may connect on the PostgreSQL port: the platform's security groups and CIDRs, nothing else. */
@@ -50,7 +53,8 @@ export function rdsParameters(settings: PostgresAwsSettings): aws.types.input.rd
  * Secrets Manager rotates that password on its own schedule (7 days by default), after which the PostgreSQL
  * provider in this program — which must log in as the master user to manage roles and schemas — would fail
  * until someone fed it the new value, and reading it would need a provider invoke at every run. Rotate this one
- * by replacing the RandomPassword (`pulumi up --replace <urn>`): RDS applies the new master password in place.
+ * with its rotation token (`rotation: { postgres.admin: <token> }`): RDS applies the new master password in place
+ * (ModifyDBInstance applies MasterUserPassword as soon as possible, whatever applyImmediately says).
  */
 export class PostgresAwsServer extends pulumi.ComponentResource implements PostgresServer {
   public readonly endpoint: ServerEndpoint;
@@ -129,12 +133,7 @@ export class PostgresAwsServer extends pulumi.ComponentResource implements Postg
       { ...on, dependsOn: [majorGuard] },
     );
 
-    const masterPassword = new random.RandomPassword(
-      `${name}-master-password`,
-      // RDS refuses / " @ and spaces; alphanumeric avoids every escaping question.
-      { length: 32, special: false },
-      { parent: this },
-    );
+    const masterPassword = adminPassword(`${name}-master-password`, this, args.rotation);
     const password = pulumi.secret(masterPassword.result);
 
     this.instance = new aws.rds.Instance(

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { statefulResourceOptions, type StatefulOptions } from "../contract";
 import { serviceConnection, type PostgresServiceConnection } from "./connection";
 import { buildLayout, type PostgresLayout } from "./layout";
+import type { RotationTokens } from "../rotation";
 import { loginRoleCommand } from "./loginCommand";
 import { rolePasswords, roleVerifiers } from "./passwords";
 import type { PostgresServer } from "./server";
@@ -17,6 +18,8 @@ export interface PostgresDatabaseArgs {
   readonly optionalServices: readonly string[];
   /** The platform's protect/retainOnDelete for the databases, schemas and the roles that own them. */
   readonly stateful: StatefulOptions;
+  /** `stellaops-infra:rotation`: `postgres.roles.<service>` renews that role's password. */
+  readonly rotation?: RotationTokens;
 }
 
 /**
@@ -69,7 +72,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
     const on: pulumi.CustomResourceOptions = { ...inServer, provider: this.provider };
     const stateful = { ...on, ...statefulResourceOptions(args.stateful) };
 
-    const passwords = rolePasswords(name, layout, { parent: this });
+    const passwords = rolePasswords(name, layout, { parent: this }, args.rotation);
     // The server only ever sees SCRAM verifiers (stable per role and password): no plaintext in SQL or its logs.
     const verifiers = roleVerifiers(layout, passwords);
 

@@ -1,13 +1,16 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import { statefulResourceOptions, type ServerEndpoint, type AdminCredentials } from "../contract";
 import { dockerImage } from "../docker/image";
 import type { DockerPlatform } from "../platform";
+import type { RotationTokens } from "../rotation";
 import { majorOf } from "../settingsCommon";
 import { SettingsError } from "../settingsProblem";
 import { majorVersionGuard } from "./majorGuard";
 import { imageMajorProblems } from "./majorVersion";
+import { dockerStartCommand, SUPERUSER_VERIFIER_PATH } from "./dockerSuperuser";
+import { adminPassword } from "./passwords";
+import { stableScramVerifier } from "./scram";
 import { POSTGRES_PORT, type PostgresServer } from "./server";
 import type { PostgresDockerSettings, PostgresSettings } from "./settings";
 
@@ -17,6 +20,8 @@ export interface PostgresDockerServerArgs {
   readonly settings: PostgresSettings;
   /** `stellaops-infra:docker.postgres` */
   readonly docker: PostgresDockerSettings;
+  /** `stellaops-infra:rotation`: `postgres.admin` renews the superuser password. */
+  readonly rotation?: RotationTokens;
 }
 
 /**
@@ -70,11 +75,7 @@ export class PostgresDockerServer extends pulumi.ComponentResource implements Po
     );
 
     const image = dockerImage(`${name}-image`, dockerSettings.image, platform, this);
-    const superuserPassword = new random.RandomPassword(
-      `${name}-superuser-password`,
-      { length: 32, special: false },
-      { parent: this },
-    );
+    const superuserPassword = adminPassword(`${name}-superuser-password`, this, args.rotation);
 
     // Only the name: no labels or options derived from other settings, so no harmless edit can replace it.
     this.volume = new docker.Volume(
@@ -91,8 +92,17 @@ export class PostgresDockerServer extends pulumi.ComponentResource implements Po
         image: image.imageId,
         // The image sets host connections to scram-sha-256 when a password is given; the socket stays `trust`
         // inside the container (only `docker exec` reaches it, which needs Docker access anyway).
+        // POSTGRES_PASSWORD counts only when the image initialises an empty data directory; on every later start
+        // the command's script sets the uploaded verifier first (dockerSuperuser.ts), so a rotation reaches it.
         envs: pulumi.secret(password.apply((pw) => ["POSTGRES_USER=postgres", `POSTGRES_PASSWORD=${pw}`])),
-        command: dockerServerCommand(dockerSettings),
+        command: dockerStartCommand(dockerServerCommand(dockerSettings)),
+        uploads: [
+          {
+            file: SUPERUSER_VERIFIER_PATH,
+            content: pulumi.secret(password.apply((pw) => stableScramVerifier("postgres", pw))),
+            permissions: "0400",
+          },
+        ],
         volumes: [{ volumeName: this.volume.name, containerPath: dockerDataMountPath(settings.version) }],
         networksAdvanced: [{ name: platform.network.name, aliases: ["postgres"] }],
         ports: [

@@ -1,12 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import { statefulResourceOptions, type AdminCredentials, type ServerEndpoint } from "../contract";
 import { helmChartArgs, type KubernetesPlatform } from "../platform";
 import { majorOf } from "../settingsCommon";
 import { SettingsError } from "../settingsProblem";
 import { majorVersionGuard } from "./majorGuard";
 import { imageMajorProblems } from "./majorVersion";
+import type { RotationTokens } from "../rotation";
+import { adminPassword } from "./passwords";
 import { POSTGRES_PORT, type PostgresServer } from "./server";
 import type { PostgresKubernetesSettings, PostgresSettings } from "./settings";
 
@@ -23,6 +24,8 @@ export interface PostgresKubernetesServerArgs {
   readonly settings: PostgresSettings;
   /** `stellaops-infra:kubernetes.postgres` */
   readonly kubernetes: PostgresKubernetesSettings;
+  /** `stellaops-infra:rotation`: `postgres.admin` renews the superuser password. */
+  readonly rotation?: RotationTokens;
 }
 
 /** The CloudNativePG Cluster spec, by concern, so a change to one never touches another (storage in particular). */
@@ -102,11 +105,10 @@ export class PostgresKubernetesServer extends pulumi.ComponentResource implement
       );
     }
 
-    const superuserPassword = new random.RandomPassword(
-      `${name}-superuser-password`,
-      { length: 32, special: false },
-      { parent: this },
-    );
+    // CloudNativePG's instance manager sets the postgres password from this Secret whenever the Secret's
+    // resourceVersion changes (cloudnative-pg @ v1.28.0, internal/management/controller/instance_controller.go,
+    // refreshCredentialsFromSecret/reconcileUser), so a rotation is the Secret's in-place update.
+    const superuserPassword = adminPassword(`${name}-superuser-password`, this, args.rotation);
     const password = pulumi.secret(superuserPassword.result);
     const superuserSecretName = `${settings.clusterName}-superuser`;
     const superuserSecret = new k8s.core.v1.Secret(

@@ -1,6 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
 import type { KubernetesPlatform } from "../platform";
+import { credentialFingerprintOutput, type RotationTokens } from "../rotation";
 import { serviceConnection, type PostgresServiceConnection } from "./connection";
 import { buildLayout, type PostgresLayout } from "./layout";
 import { rolePasswords, roleVerifiers } from "./passwords";
@@ -17,6 +19,35 @@ export interface PostgresLayoutJobArgs {
   readonly kubernetes: PostgresKubernetesSettings;
   /** Optional StellaOps services enabled in the stack config (`services.optional`). */
   readonly optionalServices: readonly string[];
+  /** `stellaops-infra:rotation`: `postgres.roles.<service>` renews that role's password (and reruns the Job). */
+  readonly rotation?: RotationTokens;
+}
+
+/**
+ * The provider's Job annotation (pulumi-kubernetes provider/pkg/metadata/annotations.go AnnotationReplaceUnready;
+ * provider/pkg/provider/provider.go Diff @ 94977969, the same doc comment in the 4.34.2 SDK's batch/v1/job.d.ts):
+ * when the live Job is not ready (failed) at the next update, the provider plans a replacement instead of
+ * awaiting the same failed Job again, so one failed run no longer blocks every later `pulumi up`.
+ */
+export const REPLACE_UNREADY_ANNOTATION = "pulumi.com/replaceUnready";
+
+/** Time the provider needs after the Job's own deadline to see it fail and report it. */
+const AWAIT_MARGIN_SECONDS = 300;
+
+/**
+ * The Job's create/update timeout: longer than activeDeadlineSeconds, so the provider reports the Job's own
+ * failure (DeadlineExceeded, or its backoff limit) rather than giving up first (its default await is 10 minutes).
+ */
+export function layoutJobTimeout(activeDeadlineSeconds: number): string {
+  return `${activeDeadlineSeconds + AWAIT_MARGIN_SECONDS}s`;
+}
+
+/**
+ * The Job's name suffix: the script's hash and a fingerprint of the role verifiers, so the Job runs again when
+ * the script changes or a role password is rotated (the script sets each password from its variable).
+ */
+export function layoutJobSuffix(scriptHash: string, credentialsFingerprint: string): string {
+  return createHash("sha256").update(`${scriptHash}\n${credentialsFingerprint}`).digest("hex").slice(0, 10);
 }
 
 /** Environment variable holding a psql variable's value inside the Job: pw_evidence_locker → PW_EVIDENCE_LOCKER. */
@@ -33,7 +64,8 @@ export function layoutJobCommand(variables: readonly string[], scriptPath: strin
 /**
  * The layout applied inside the cluster: the SQL rendering (sql.ts) in a ConfigMap, the role passwords (as SCRAM
  * verifiers) and the admin password in a Secret, and a Job running psql against the server. The Job's name
- * carries a hash of the script, so it runs again exactly when the script changes. This is how the layout is
+ * carries a hash of the script and of the role verifiers, so it runs again exactly when the script changes or a
+ * role password is rotated; a failed Job is replaced at the next `up` (replaceUnready). This is how the layout is
  * applied on the kubernetes profile: the program cannot reach the cluster's PostgreSQL, the Job can.
  */
 export class PostgresLayoutJob extends pulumi.ComponentResource {
@@ -58,7 +90,7 @@ export class PostgresLayoutJob extends pulumi.ComponentResource {
     };
     const on = { parent: this, provider: platform.provider, dependsOn: server.readyResources };
 
-    const passwords = rolePasswords(name, this.layout, { parent: this });
+    const passwords = rolePasswords(name, this.layout, { parent: this }, args.rotation);
 
     const scriptMap = new k8s.core.v1.ConfigMap(
       `${name}-script`,
@@ -73,6 +105,9 @@ export class PostgresLayoutJob extends pulumi.ComponentResource {
     const verifiers = Object.fromEntries(
       this.layout.roles.map((role) => [envNameFor(role.passwordVariable), verifierOf[role.service]]),
     );
+    const jobName = credentialFingerprintOutput(verifiers).apply(
+      (fingerprint) => `${baseName}-${layoutJobSuffix(hash, fingerprint)}`,
+    );
     const secret = new k8s.core.v1.Secret(
       `${name}-credentials`,
       {
@@ -86,7 +121,12 @@ export class PostgresLayoutJob extends pulumi.ComponentResource {
     this.job = new k8s.batch.v1.Job(
       `${name}-job`,
       {
-        metadata: { name: `${baseName}-${hash}`, namespace: platform.namespace, labels },
+        metadata: {
+          name: jobName,
+          namespace: platform.namespace,
+          labels,
+          annotations: { [REPLACE_UNREADY_ANNOTATION]: "true" },
+        },
         spec: {
           backoffLimit: settings.layoutJobBackoffLimit,
           activeDeadlineSeconds: settings.layoutJobDeadlineSeconds,
@@ -137,7 +177,14 @@ export class PostgresLayoutJob extends pulumi.ComponentResource {
         },
       },
       // A Job's template is immutable: any other change replaces it under the same name.
-      { ...on, deleteBeforeReplace: true },
+      {
+        ...on,
+        deleteBeforeReplace: true,
+        customTimeouts: {
+          create: layoutJobTimeout(settings.layoutJobDeadlineSeconds),
+          update: layoutJobTimeout(settings.layoutJobDeadlineSeconds),
+        },
+      },
     );
 
     // Usernames come out through the Job, so whatever consumes a connection waits until the roles exist.

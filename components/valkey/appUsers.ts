@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { appAclUserProblems, appAclUsers, operatorManagedUserProblems, type AclUser } from "./acl";
+import { NO_ROTATION, rotationId, rotationToken, type RotationTokens } from "../rotation";
 import { generatedPassword, givenPassword, type ValkeyPassword } from "./passwords";
 import { throwOnProblems } from "./problems";
 import type { ValkeySettings } from "./settings";
@@ -14,6 +15,8 @@ export interface ValkeyAppUsersArgs {
    * Shared mode only; no password is generated then.
    */
   readonly operatorManagedPassword?: pulumi.Input<string>;
+  /** `stellaops-infra:rotation`: `valkey.users.<user>` renews that user's password. */
+  readonly rotation?: RotationTokens;
 }
 
 export interface AppUserCredential extends ValkeyPassword {
@@ -42,7 +45,11 @@ export class ValkeyAppUsers extends pulumi.ComponentResource {
       user,
       ...(args.operatorManagedPassword !== undefined
         ? givenPassword(args.operatorManagedPassword)
-        : generatedPassword(`${name}-${user.name}`, this)),
+        : generatedPassword(
+            `${name}-${user.name}`,
+            this,
+            rotationToken(args.rotation ?? NO_ROTATION, rotationId.valkeyAppUser(user.name)),
+          )),
     }));
     this.registerOutputs({ users: this.users.map((u) => u.user.name) });
   }

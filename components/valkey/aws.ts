@@ -6,6 +6,7 @@ import { assertDistinctUsers, elastiCacheAccessString, serverAclUsers } from "./
 import type { ValkeyAppUsers } from "./appUsers";
 import { elastiCacheId, elastiCacheParameters, elastiCacheProblems, parameterGroupFamily } from "./elasticache";
 import { generatedPassword } from "./passwords";
+import { NO_ROTATION, rotationId, rotationToken, type RotationTokens } from "../rotation";
 import { throwOnProblems } from "./problems";
 import type { ValkeyAwsSettings, ValkeySettings } from "./settings";
 
@@ -16,6 +17,8 @@ export interface ValkeyElastiCacheArgs {
   readonly settings: ValkeySettings;
   readonly aws: ValkeyAwsSettings;
   readonly appUsers: ValkeyAppUsers;
+  /** `stellaops-infra:rotation`: `valkey.default`, `valkey.admin`. */
+  readonly rotation?: RotationTokens;
 }
 
 /** A security-group rule's logical name from its source, so reordering the allowed list replaces nothing. */
@@ -108,7 +111,12 @@ export class ValkeyElastiCache extends pulumi.ComponentResource implements Serve
     const rbacUsers = [
       ...serverUsers.map((user) => ({
         user,
-        password: generatedPassword(`${name}-${user.role}-password`, this).password,
+        // ElastiCache changes a user's passwords in place (ModifyUser); the cluster keeps running.
+        password: generatedPassword(
+          `${name}-${user.role}-password`,
+          this,
+          rotationToken(args.rotation ?? NO_ROTATION, rotationId.valkeyServerUser(user.role)),
+        ).password,
       })),
       ...args.appUsers.users.map((u) => ({ user: u.user, password: u.password })),
     ];

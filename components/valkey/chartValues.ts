@@ -1,3 +1,4 @@
+import type * as pulumi from "@pulumi/pulumi";
 import { chartPermissions, type AclUser } from "./acl";
 import { renderChartValkeyConf } from "./conf";
 import type { SettingsProblem } from "../settingsProblem";
@@ -84,6 +85,11 @@ export interface ChartValuesInput {
   readonly labels: Readonly<Record<string, string>>;
   /** Keep the standalone PVC when the release is uninstalled. */
   readonly keepVolume: boolean;
+  /**
+   * The chart's `podAnnotations` (its Deployment and its StatefulSet templates both render them): a fingerprint
+   * of the credentials, so a rotated password rolls the pods and the init container rebuilds the ACL file.
+   */
+  readonly podAnnotations?: Readonly<Record<string, pulumi.Input<string>>>;
 }
 
 export function valkeyChartValues(input: ChartValuesInput): Record<string, unknown> {
@@ -100,6 +106,7 @@ export function valkeyChartValues(input: ChartValuesInput): Record<string, unkno
     image: { ...chartImage(k.image), pullPolicy: "IfNotPresent" },
     imagePullSecrets: [...input.imagePullSecrets],
     commonLabels: { ...input.labels },
+    ...(input.podAnnotations ? { podAnnotations: { ...input.podAnnotations } } : {}),
     valkeyConfig: renderChartValkeyConf(input.settings),
     auth: {
       enabled: true,

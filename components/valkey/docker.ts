@@ -7,6 +7,7 @@ import { assertDistinctUsers, HEALTHCHECK_ACL_USER, renderAclFile, serverAclUser
 import type { ValkeyAppUsers } from "./appUsers";
 import { renderValkeyConf } from "./conf";
 import { generatedPassword } from "./passwords";
+import { NO_ROTATION, rotationId, rotationToken, type RotationTokens } from "../rotation";
 import type { ValkeyDockerSettings, ValkeySettings } from "./settings";
 
 /** Paths inside the container. */
@@ -40,6 +41,8 @@ export interface ValkeyDockerArgs {
   readonly settings: ValkeySettings;
   readonly docker: ValkeyDockerSettings;
   readonly appUsers: ValkeyAppUsers;
+  /** `stellaops-infra:rotation`: `valkey.admin`, `valkey.healthcheck`. */
+  readonly rotation?: RotationTokens;
 }
 
 /** Valkey in one container on the platform's network, data on a named volume, ACLs from an uploaded file. */
@@ -63,8 +66,12 @@ export class ValkeyDocker extends pulumi.ComponentResource implements ServerCont
 
     const serverUsers = serverAclUsers({ platform: "docker" }, settings.adminUser);
     assertDistinctUsers([...serverUsers, ...args.appUsers.users.map((u) => u.user)]);
-    const adminPassword = generatedPassword(`${name}-admin-password`, this);
-    const healthcheckPassword = generatedPassword(`${name}-healthcheck-password`, this);
+    const tokenOf = (role: AclUser["role"]) =>
+      rotationToken(args.rotation ?? NO_ROTATION, rotationId.valkeyServerUser(role));
+    // A new password changes the uploaded ACL (or healthcheck) file, which replaces the container (uploads are
+    // ForceNew in the Docker provider); Valkey reads the ACL file at start.
+    const adminPassword = generatedPassword(`${name}-admin-password`, this, tokenOf("admin"));
+    const healthcheckPassword = generatedPassword(`${name}-healthcheck-password`, this, tokenOf("healthcheck"));
     // The disabled default user has no password at all; the others log in with theirs.
     const sha256Of: Partial<Record<AclUser["role"], pulumi.Output<string>>> = {
       admin: adminPassword.sha256,

@@ -7,15 +7,24 @@ import { assertDistinctUsers, serverAclUsers } from "./acl";
 import type { ValkeyAppUsers } from "./appUsers";
 import { valkeyChartValues } from "./chartValues";
 import { generatedPassword } from "./passwords";
+import { credentialFingerprintOutput, NO_ROTATION, rotationId, rotationToken, type RotationTokens } from "../rotation";
 import type { ValkeyKubernetesSettings, ValkeySettings } from "./settings";
 
 export const VALKEY_SERVICE_PORT = 6379;
+/**
+ * Pod annotation carrying a fingerprint of every ACL user's password. The chart builds the ACL file from the
+ * users Secret in an init container and its own checksums cover only its templates, so without this a changed
+ * password would never reach the running server.
+ */
+export const VALKEY_CREDENTIALS_ANNOTATION = "stellaops.io/valkey-credentials-checksum";
 
 export interface ValkeyKubernetesArgs {
   readonly platform: KubernetesPlatform;
   readonly settings: ValkeySettings;
   readonly kubernetes: ValkeyKubernetesSettings;
   readonly appUsers: ValkeyAppUsers;
+  /** `stellaops-infra:rotation`: `valkey.default`, `valkey.admin`, `valkey.replication`. */
+  readonly rotation?: RotationTokens;
 }
 
 /**
@@ -45,7 +54,11 @@ export class ValkeyKubernetes extends pulumi.ComponentResource implements Server
     assertDistinctUsers([...serverUsers, ...args.appUsers.users.map((u) => u.user)]);
     const serverPasswords = serverUsers.map((user) => ({
       user,
-      password: generatedPassword(`${name}-${user.role}-password`, this).password,
+      password: generatedPassword(
+        `${name}-${user.role}-password`,
+        this,
+        rotationToken(args.rotation ?? NO_ROTATION, rotationId.valkeyServerUser(user.role)),
+      ).password,
     }));
     const adminPassword = serverPasswords.find((u) => u.user.role === "admin")?.password;
     if (adminPassword === undefined) throw new Error("the Kubernetes Valkey server has no admin user");
@@ -73,6 +86,11 @@ export class ValkeyKubernetes extends pulumi.ComponentResource implements Server
       imagePullSecrets: platform.imagePullSecrets,
       labels: platform.labels,
       keepVolume: platform.stateful.protect || platform.stateful.retainOnDelete,
+      podAnnotations: {
+        [VALKEY_CREDENTIALS_ANNOTATION]: credentialFingerprintOutput(
+          Object.fromEntries(all.map((u) => [u.user.name, u.password])),
+        ),
+      },
     });
 
     // The release owns the data volumes.

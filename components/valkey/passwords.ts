@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { rotationKeepers } from "../rotation";
 import { sha256Hex } from "./acl";
 
 /** A Valkey user's password and its SHA-256 hash (the form ACL files hold). Both are Pulumi secrets. */
@@ -10,10 +11,14 @@ export interface ValkeyPassword {
 
 /**
  * A generated password, child of `parent`: letters and digits only (connection strings need no escaping),
- * stable across runs because its logical name is.
+ * stable across runs because its logical name is; a new one when its rotation token changes.
  */
-export function generatedPassword(name: string, parent: pulumi.Resource): ValkeyPassword {
-  const resource = new random.RandomPassword(name, { length: 32, special: false }, { parent });
+export function generatedPassword(name: string, parent: pulumi.Resource, rotationToken?: string): ValkeyPassword {
+  const resource = new random.RandomPassword(
+    name,
+    { length: 32, special: false, ...rotationKeepers(rotationToken) },
+    { parent },
+  );
   return givenPassword(resource.result);
 }
 

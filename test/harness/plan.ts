@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { installMocks, recorder } from "./mocks";
-import { assertUniqueUrns, redactSecrets, settle, type RecordedOptions } from "./recorder";
+import { assertUniqueUrns, redactSecrets, settle, unwrapSecrets, type RecordedOptions } from "./recorder";
 import { readStackConfig } from "./stackFiles";
 
 /**
@@ -34,25 +34,29 @@ export interface PlanOptions {
   overrides?: Record<string, unknown>;
   /** Directory holding Pulumi.yaml and the stack files (default: this project). */
   dir?: string;
+  /**
+   * Tests only: secret values in plain, in inputs and outputs alike (for asserting that a rotated credential
+   * reaches every consumer). Never for a plan anyone prints.
+   */
+  revealSecrets?: boolean;
 }
 
 type Program = () => Promise<Record<string, unknown>>;
 
 /** Resolves Outputs anywhere in a value; secret ones (and anything under them) become "[secret]". */
-export async function resolveOutputs(value: unknown): Promise<unknown> {
+export async function resolveOutputs(value: unknown, revealSecrets = false): Promise<unknown> {
+  const resolve = (v: unknown) => resolveOutputs(v, revealSecrets);
   if (pulumi.Output.isInstance(value)) {
     const output = value as pulumi.Output<unknown>;
-    if (await pulumi.isSecret(output)) return "[secret]";
-    const inner = await new Promise<unknown>((resolve) => output.apply((v) => resolve(v)));
-    return resolveOutputs(inner);
+    if (!revealSecrets && (await pulumi.isSecret(output))) return "[secret]";
+    const inner = await new Promise<unknown>((done) => output.apply((v) => done(v)));
+    return resolve(inner);
   }
-  if (value instanceof Promise) return resolveOutputs(await value);
+  if (value instanceof Promise) return resolve(await value);
   if (pulumi.Resource.isInstance(value)) return undefined;
-  if (Array.isArray(value)) return Promise.all(value.map(resolveOutputs));
+  if (Array.isArray(value)) return Promise.all(value.map(resolve));
   if (value !== null && typeof value === "object") {
-    const entries = await Promise.all(
-      Object.entries(value).map(async ([k, v]) => [k, await resolveOutputs(v)] as const),
-    );
+    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await resolve(v)] as const));
     return Object.fromEntries(entries.filter(([, v]) => v !== undefined));
   }
   return value;
@@ -76,11 +80,14 @@ export async function planStack(stack: string, options: PlanOptions = {}): Promi
 
   const program = await loadProgram();
   const exported = await program();
-  const outputs = (await resolveOutputs(exported)) as Record<string, unknown>;
+  const outputs = (await resolveOutputs(exported, options.revealSecrets)) as Record<string, unknown>;
   await settle(recorder);
 
   const resources = recorder.resources
-    .map((r) => ({ ...r, inputs: redactSecrets(r.inputs) as Record<string, unknown> }))
+    .map((r) => ({
+      ...r,
+      inputs: (options.revealSecrets ? unwrapSecrets(r.inputs) : redactSecrets(r.inputs)) as Record<string, unknown>,
+    }))
     .sort((a, b) => a.urn.localeCompare(b.urn));
   assertUniqueUrns(resources);
   return { project, stack, resources, outputs };

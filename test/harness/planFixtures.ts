@@ -27,6 +27,7 @@ export function planResource(
       replaceOnChanges: [],
       additionalSecretOutputs: [],
       deletedWith: null,
+      customTimeouts: null,
       ...options,
     },
   };

@@ -21,6 +21,8 @@ export interface RecordedOptions {
   additionalSecretOutputs: string[];
   /** URN of the resource whose deletion makes Pulumi skip deleting this one, or null. */
   deletedWith: string | null;
+  /** How long the engine waits for each operation (e.g. "1200s"; "" = the provider's default), or null. */
+  customTimeouts: { create: string; update: string; delete: string } | null;
 }
 
 export interface RecordedResource {
@@ -54,6 +56,7 @@ interface RegisterRequest {
   getReplaceonchangesList(): string[];
   getAdditionalsecretoutputsList(): string[];
   getDeletedwith(): string;
+  getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
 }
 
 interface RegisterResponse {
@@ -127,9 +130,18 @@ export class Recorder {
         replaceOnChanges: req.getReplaceonchangesList(),
         additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
         deletedWith: req.getDeletedwith() || null,
+        customTimeouts: recordedTimeouts(req.getCustomtimeouts()),
       },
     };
   }
+}
+
+function recordedTimeouts(
+  timeouts: ReturnType<RegisterRequest["getCustomtimeouts"]>,
+): RecordedOptions["customTimeouts"] {
+  if (!timeouts) return null;
+  const recorded = { create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete() };
+  return recorded.create || recorded.update || recorded.delete ? recorded : null;
 }
 
 /** Waits until every registration the program started has reached the monitor and been answered. */

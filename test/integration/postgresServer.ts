@@ -118,6 +118,52 @@ export class PostgresTestServer {
     }, "PostgreSQL to accept connections");
   }
 
+  /** The data directory (exists between start and stop). */
+  get dataDir(): string {
+    if (!this.dir) throw new Error("the server has not been started");
+    return join(this.dir.path, "data");
+  }
+
+  /** Where this server's binaries are (initdb, pg_ctl, postgres). */
+  get binDir(): string {
+    return this.bin.dir;
+  }
+
+  /** Runs a program as the data directory's owner (nobody when the tests run as root), returning its stdout. */
+  runAsOwner(program: string, args: string[], env: Record<string, string>): string {
+    const envArgs = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+    return this.asRoot
+      ? run("runuser", ["-u", "nobody", "--", "env", ...envArgs, program, ...args])
+      : run("env", [...envArgs, program, ...args]);
+  }
+
+  /** Makes a path the data directory owner's (a no-op unless the tests run as root). */
+  giveToOwner(path: string): void {
+    this.own(path);
+  }
+
+  /** Stops the server cleanly and keeps its data directory, as a container stop would. */
+  shutDownKeepingData(): void {
+    this.runServerBinary("pg_ctl", ["-D", this.dataDir, "-m", "fast", "-w", "-t", "60", "stop"]);
+  }
+
+  /** Starts the server again on its data directory and port. */
+  async restart(): Promise<void> {
+    const base = this.dataDir.slice(0, -"/data".length);
+    this.runServerBinary("pg_ctl", [
+      "-D",
+      this.dataDir,
+      "-l",
+      join(base, "server.log"),
+      "-o",
+      `-p ${this.port} -k ${join(base, "socket")} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100`,
+      "-w",
+      "-t",
+      "60",
+      "start",
+    ]);
+  }
+
   async stop(): Promise<void> {
     try {
       if (this.dir && existsSync(join(this.dir.path, "data", "postmaster.pid"))) {

@@ -1,5 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { PostgresDockerServer } from "../../components/postgres/docker";
+import { dockerStartCommand, SUPERUSER_VERIFIER_PATH } from "../../components/postgres/dockerSuperuser";
+import { stableScramVerifier } from "../../components/postgres/scram";
 import { postgresDockerSettings, postgresSettings } from "../../components/postgres/settings";
 import {
   assertUniqueUrns,
@@ -64,7 +66,7 @@ describe("PostgresDockerServer", () => {
     expect(unwrapSecrets(container.inputs)).toMatchObject({
       name: "stellaops-test-postgres",
       image: `sha256:${"0".repeat(64)}`,
-      command: ["postgres", "-c", "max_connections=300", "-c", "shared_buffers=1GB"],
+      command: dockerStartCommand(["postgres", "-c", "max_connections=300", "-c", "shared_buffers=1GB"]),
       volumes: [{ volumeName: "stellaops-test-postgres-data", containerPath: "/var/lib/postgresql" }],
       networksAdvanced: [{ name: "network", aliases: ["postgres"] }],
       ports: [{ internal: 5432, external: 15432, ip: "127.0.0.1", protocol: "tcp" }],
@@ -90,6 +92,27 @@ describe("PostgresDockerServer", () => {
     });
     expect(JSON.stringify(redactSecrets(records))).not.toContain("fake-password");
     expect(await isSecretOutput(server.admin.password)).toBe(true);
+  });
+
+  it("uploads the superuser's SCRAM verifier (root-only), which the start script applies to existing data", async () => {
+    deploy();
+    await settled();
+    const container = findResource(CONTAINER, "postgres-server");
+    const uploads = container.inputs["uploads"] as Record<string, unknown>[];
+    expect(uploads).toHaveLength(1);
+    expect(uploads[0]).toMatchObject({ file: SUPERUSER_VERIFIER_PATH, permissions: "0400" });
+    expect(isSecret(uploads[0]["content"])).toBe(true);
+    const password = findResource("random:index/randomPassword:RandomPassword", "postgres-superuser-password");
+    const envs = unwrapSecrets(container.inputs["envs"]) as string[];
+    const plain = (envs.find((e) => e.startsWith("POSTGRES_PASSWORD=")) as string).slice("POSTGRES_PASSWORD=".length);
+    expect(unwrapSecrets(uploads[0]["content"])).toBe(stableScramVerifier("postgres", plain));
+    expect(password.inputs).not.toHaveProperty("keepers");
+    // The server command still ends the container's command line, after the script.
+    const command = container.inputs["command"] as string[];
+    expect(command.slice(0, 2)).toEqual(["/bin/sh", "-c"]);
+    expect(command[2]).toContain(SUPERUSER_VERIFIER_PATH);
+    expect(command[2]).toContain('exec docker-entrypoint.sh "$@"');
+    expect(command.slice(4)).toEqual(["postgres", "-c", "max_connections=200", "-c", "shared_buffers=256MB"]);
   });
 
   it("exposes the contract: network endpoint, loopback admin endpoint, no TLS, ready when the container is healthy", async () => {

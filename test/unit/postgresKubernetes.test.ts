@@ -1,7 +1,13 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { PostgresKubernetesServer } from "../../components/postgres/kubernetes";
 import { buildLayout } from "../../components/postgres/layout";
-import { PostgresLayoutJob } from "../../components/postgres/layoutJob";
+import {
+  layoutJobSuffix,
+  layoutJobTimeout,
+  PostgresLayoutJob,
+  REPLACE_UNREADY_ANNOTATION,
+} from "../../components/postgres/layoutJob";
+import { credentialFingerprint, type RotationTokens } from "../../components/rotation";
 import { postgresKubernetesSettings, postgresSettings } from "../../components/postgres/settings";
 import { renderLayoutSql, scriptHash } from "../../components/postgres/sql";
 import {
@@ -29,6 +35,7 @@ function deploy(
   settingsRaw: object = {},
   optional: string[] = [],
   labels?: Record<string, string>,
+  rotation?: RotationTokens,
 ) {
   const platform = testKubernetesPlatform({
     storageClass: "fast-ssd",
@@ -43,6 +50,7 @@ function deploy(
     settings,
     kubernetes,
     optionalServices: optional,
+    rotation,
   });
   return { platform, server, layout, settings };
 }
@@ -175,7 +183,7 @@ describe("PostgresKubernetesServer (CloudNativePG)", () => {
 describe("PostgresLayoutJob (the layout applied in-cluster)", () => {
   beforeEach(() => resetRecorder());
 
-  it("ships the rendered script in a ConfigMap and runs it with psql in a Job named by its hash", async () => {
+  it("ships the rendered script in a ConfigMap and runs it with psql in a Job named by its and the verifiers' hash", async () => {
     const { settings } = deploy({}, { readGrants: [{ service: "notify", schema: "scheduler" }] }, ["graph"]);
     const records = await settled();
     assertUniqueUrns(records);
@@ -196,7 +204,12 @@ describe("PostgresLayoutJob (the layout applied in-cluster)", () => {
         };
       };
     };
-    expect(inputs.metadata.name).toBe(`stellaops-postgres-layout-${hash}`);
+    const { PGPASSWORD: _admin, ...verifiers } = unwrapSecrets(
+      findResource(SECRET, "postgres-layout-credentials").inputs["stringData"],
+    ) as Record<string, string>;
+    expect(inputs.metadata.name).toBe(
+      `stellaops-postgres-layout-${layoutJobSuffix(hash, credentialFingerprint(verifiers))}`,
+    );
     const container = inputs.spec.template.spec.containers[0];
     expect(container.image).toBe("ghcr.io/cloudnative-pg/postgresql:18.1");
     expect(container.command[2]).toContain('-v pw_graph="$PW_GRAPH"');
@@ -207,6 +220,38 @@ describe("PostgresLayoutJob (the layout applied in-cluster)", () => {
       PGUSER: "postgres",
       PGSSLMODE: "require",
     });
+  });
+
+  it("reruns the Job (a new name) when a role password is rotated, and only then", async () => {
+    const jobName = async (rotation?: RotationTokens) => {
+      resetRecorder();
+      deploy({}, {}, [], undefined, rotation);
+      await settled();
+      return (findResource(JOB, "postgres-layout-job").inputs["metadata"] as { name: string }).name;
+    };
+    const before = await jobName();
+    expect(await jobName({ "postgres.roles.scanner": "2026-12-01" })).not.toBe(before);
+    // The superuser's password is CloudNativePG's to apply; the layout need not run again for it.
+    expect(await jobName({ "postgres.admin": "2026-12-01" })).toBe(before);
+    expect(await jobName()).toBe(before);
+  });
+
+  it("replaces a failed Job at the next up and waits longer than the Job's own deadline", async () => {
+    deploy({ layoutJobDeadlineSeconds: 900 });
+    await settled();
+    const job = findResource(JOB, "postgres-layout-job");
+    expect((job.inputs["metadata"] as { annotations: Record<string, string> }).annotations).toEqual({
+      [REPLACE_UNREADY_ANNOTATION]: "true",
+    });
+    expect(REPLACE_UNREADY_ANNOTATION).toBe("pulumi.com/replaceUnready");
+    expect(job.options.customTimeouts).toEqual({ create: "1200s", update: "1200s", delete: "" });
+    const deadline = (job.inputs["spec"] as { activeDeadlineSeconds: number }).activeDeadlineSeconds;
+    expect(deadline).toBe(900);
+    expect(Number.parseInt(layoutJobTimeout(deadline), 10)).toBeGreaterThan(deadline);
+    resetRecorder();
+    deploy({ layoutJobDeadlineSeconds: 3600 });
+    await settled();
+    expect(findResource(JOB, "postgres-layout-job").options.customTimeouts).toMatchObject({ create: "3900s" });
   });
 
   it("keeps every password in a Secret (as SCRAM verifiers for the roles), none in the Job or ConfigMap", async () => {

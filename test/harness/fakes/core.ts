@@ -1,17 +1,29 @@
+import { createHash } from "node:crypto";
 import type { FakeInvokeTable, FakeOutputTable } from "./types";
+
+/** A short tag of a random resource's keepers ("" without any), so its fake value changes when they do. */
+function keepersTag(inputs: Record<string, unknown>): string {
+  const keepers = inputs["keepers"];
+  if (keepers === undefined || keepers === null) return "";
+  return `k${createHash("sha256").update(JSON.stringify(keepers)).digest("hex").slice(0, 8)}-`;
+}
 
 /** Outputs of resources several areas use: random credentials, Docker and Kubernetes plumbing. */
 export const coreFakeOutputs: FakeOutputTable = {
   "random:index/randomPassword:RandomPassword": (name, inputs) => ({
-    // Deterministic, recognisable, long enough for any validator; never a real credential.
-    result: `fake-password-${name}-${"x".repeat(Number(inputs["length"] ?? 32))}`.slice(
+    // Deterministic, recognisable, long enough for any validator; never a real credential. A function of the
+    // keepers too, as the real provider's value is: a changed rotation token gives a new password.
+    result: `fake-password-${name}-${keepersTag(inputs)}${"x".repeat(Number(inputs["length"] ?? 32))}`.slice(
       0,
       Number(inputs["length"] ?? 32) + 40,
     ),
-    bcryptHash: `$2a$10$fake.${name}`,
+    bcryptHash: `$2a$10$fake.${keepersTag(inputs)}${name}`,
   }),
   "random:index/randomString:RandomString": (name, inputs) => ({
-    result: `fake${name.replace(/[^a-z0-9]/gi, "")}`.toLowerCase().slice(0, Number(inputs["length"] ?? 16)),
+    result: `fake${keepersTag(inputs)}${name.replace(/[^a-z0-9]/gi, "")}`
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, "")
+      .slice(0, Number(inputs["length"] ?? 16)),
   }),
   "docker:index/network:Network": (name) => ({ name: `${name}` }),
   "docker:index/volume:Volume": (name, inputs) => ({
