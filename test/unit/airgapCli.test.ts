@@ -31,7 +31,7 @@ const SEALED_DOCKER = `config:
     mirrorRegistry: ${MIRROR}
   stellaops-infra:docker:
     postgres:
-      image: ${MIRROR}/postgres@${D1}
+      image: ${MIRROR}/postgres:18.1@${D1}
     valkey:
       image: ${MIRROR}/valkey@${D2}
     objectStore:
@@ -47,7 +47,7 @@ const SEALED_KUBERNETES = `config:
   stellaops-infra:kubernetes:
     runsInCluster: true
     postgres:
-      imageName: ${MIRROR}/postgresql@${D1}
+      imageName: ${MIRROR}/postgresql:18.1-standard-trixie@${D1}
     valkey:
       image: ${MIRROR}/valkey:9.0.1@${D2}
       chart:
@@ -136,7 +136,7 @@ describe("npm run airgap:manifest", () => {
     const manifest = await expectManifestMatchesPlan("airgap", dir);
     expect(manifest).toMatchObject({ stack: "airgap", sealed: true });
     // Images set in the stack file are traced back to their key.
-    for (const image of manifest.images.filter((i) => i.reference.startsWith(`${MIRROR}/postgres@`))) {
+    for (const image of manifest.images.filter((i) => i.reference.startsWith(`${MIRROR}/postgres:18.1@`))) {
       expect(image.configKeys).toEqual(["stellaops-infra:docker.postgres.image"]);
     }
   });
