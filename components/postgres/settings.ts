@@ -98,12 +98,12 @@ const serviceOverride = z.strictObject({
   searchPath: distinctItems(pgIdentifier).min(1, { error: "must list at least one schema" }).optional(),
 });
 
-/** Run the cross-field extension check whenever the fields it reads parsed, so it is reported with the rest. */
+/** Run the cross-field extension check whenever the extensions parsed, so it is reported with the rest. */
 const extensionsWellFormed = {
   when: (payload: z.core.ParsePayload) =>
     !payload.issues.some((issue) => {
       const field = issue.path?.[0];
-      return field === undefined || field === "extensions" || field === "database";
+      return field === undefined || field === "extensions";
     }),
 };
 
