@@ -94,6 +94,21 @@ export function roleNameFor(pattern: string, serviceId: string): string {
   return roleNameOf(pattern, serviceId);
 }
 
+/** The layout's login role per active service, valid or not (the problems say which are not). */
+export function layoutRoleNames(
+  settings: PostgresSettings,
+  enabledOptionalServices: readonly string[] = [],
+): Map<string, string> {
+  return new Map(
+    activeServices(enabledOptionalServices).map((s) => [s.id, roleNameOf(settings.roleNamePattern, s.id)]),
+  );
+}
+
+/** The databases the layout creates (or adopts), main database first. */
+export function layoutDatabaseNames(settings: PostgresSettings): string[] {
+  return unique([settings.database, ...Object.values(settings.serviceDatabases).filter((d) => d !== undefined)]);
+}
+
 export function passwordVariableFor(serviceId: string): string {
   return `pw_${identifierPart(serviceId)}`;
 }
