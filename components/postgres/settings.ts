@@ -15,6 +15,8 @@ import {
 import {
   databaseNameProblem,
   extensionNameProblem,
+  IDENTIFIER_RULE,
+  identifierProblem,
   INT4_MAX,
   MAX_IDENTIFIER_BYTES,
   POSTGRES_VERSION_FLOOR,
@@ -28,19 +30,15 @@ import {
  * Every field has a default except an existing server's host and admin password.
  */
 
-const IDENTIFIER_RULE =
-  "must be a lowercase PostgreSQL identifier: letters a-z, digits and _, starting with a letter or _, at most 63 characters";
-
-export const pgIdentifier = z
-  .string({ error: IDENTIFIER_RULE })
-  .regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: IDENTIFIER_RULE });
-
 /** A string PostgreSQL accepts as this kind of name: the rule is identifiers.ts's, its message names the value. */
 const checkedName = (problem: (name: string) => string | undefined) =>
-  z.string({ error: IDENTIFIER_RULE }).superRefine((name, ctx) => {
+  z.string({ error: `must be a PostgreSQL identifier: ${IDENTIFIER_RULE}` }).superRefine((name, ctx) => {
     const message = problem(name);
     if (message) ctx.addIssue({ code: "custom", message });
   });
+
+/** A lowercase identifier: names that must also exist in the layout, which layout.ts checks. */
+export const pgIdentifier = checkedName((name) => identifierProblem(name));
 
 /** A layout database: not one of the server's maintenance databases. */
 const databaseName = checkedName(databaseNameProblem);

@@ -105,7 +105,7 @@ describe("PostgreSQL refusals at config load", () => {
     [
       "a search_path entry that is no schema at all",
       { serviceOverrides: { scanner: { searchPath: ["$user", "public"] } } },
-      `${NS}:postgres.serviceOverrides.scanner.searchPath[0]: must be a lowercase PostgreSQL identifier`,
+      `${NS}:postgres.serviceOverrides.scanner.searchPath[0]: "$user" is not a PostgreSQL identifier: lowercase letters a-z, digits and _`,
     ],
     [
       "a search_path entry listed twice",
