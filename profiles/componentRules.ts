@@ -1,11 +1,12 @@
 import { backendProblems, type ObjectStoreBackend } from "../components/objectStore/capabilities";
 import { natsStorageProblems } from "../components/nats/sizes";
-import { postgresLayoutProblems } from "../components/postgres/layout";
+import { layoutDatabaseNames, layoutRoleNames, postgresLayoutProblems } from "../components/postgres/layout";
 import {
   imageMajorProblems,
   majorUpgradeSwitchProblems,
   rdsMajorUpgradeProblems,
 } from "../components/postgres/majorVersion";
+import { CLOUDNATIVEPG_INITDB, DOCKER_SUPERUSER } from "../components/postgres/serverObjects";
 import { valkeyConfigProblems, type ValkeyDeployment } from "../components/valkey/configProblems";
 import type { SettingsProblem } from "../components/settingsProblem";
 import { configKey, type ConfigProblem } from "./configErrors";
@@ -59,7 +60,82 @@ export function postgresProblems(cfg: StackConfig): ConfigProblem[] {
     ...(cfg.profile === "aws"
       ? rdsMajorUpgradeProblems(cfg.postgres.allowMajorUpgradeTo, cfg.aws.postgres.applyImmediately)
       : []),
-  ].map(asConfigProblem);
+  ]
+    .map(asConfigProblem)
+    .concat(serverObjectClashes(cfg));
+}
+
+interface ServerObject {
+  readonly name: string;
+  /** The config key that names it, or what creates it when no key does. */
+  readonly key?: (string | number)[];
+  readonly what: string;
+}
+
+/**
+ * Roles and databases the server has before the layout runs (components/postgres/serverObjects.ts): a layout role
+ * of the same name would take over the admin (ALTER ROLE … NOCREATEROLE) or a platform role, a layout database of
+ * the same name would be adopted with its owner.
+ */
+function serverObjectClashes(cfg: StackConfig): ConfigProblem[] {
+  const { roles, databases } = postgresServerObjects(cfg);
+  const problems: SettingsProblem[] = [];
+  for (const [service, role] of layoutRoleNames(cfg.postgres, cfg.services.optional)) {
+    const clash = roles.find((r) => r.name === role);
+    if (!clash) continue;
+    problems.push({
+      path: clash.key ?? ["postgres", "roleNamePattern"],
+      message: `"${role}" is both ${clash.what} and the layout's login role for ${service} (postgres.roleNamePattern); they must differ`,
+    });
+  }
+  for (const database of layoutDatabaseNames(cfg.postgres)) {
+    const clash = databases.find((d) => d.name === database);
+    if (!clash) continue;
+    const key = cfg.postgres.database === database ? ["postgres", "database"] : ["postgres", "serviceDatabases"];
+    problems.push({
+      path: key,
+      message: `"${database}" is ${clash.what}; the layout needs a database of its own`,
+    });
+  }
+  return problems.map(asConfigProblem);
+}
+
+/** What each platform's server already holds when the layout first connects. */
+function postgresServerObjects(cfg: StackConfig): { roles: ServerObject[]; databases: ServerObject[] } {
+  switch (cfg.profile) {
+    case "docker":
+      return { roles: [{ name: DOCKER_SUPERUSER, what: "the container's superuser (POSTGRES_USER)" }], databases: [] };
+    case "kubernetes":
+      return {
+        roles: CLOUDNATIVEPG_INITDB.roles.map((name) => ({ name, what: `a role CloudNativePG creates (${name})` })),
+        databases: CLOUDNATIVEPG_INITDB.databases.map((name) => ({
+          name,
+          what: `the database CloudNativePG's initdb creates and gives to its own "${name}" role`,
+        })),
+      };
+    case "aws":
+      return {
+        roles: [
+          {
+            name: cfg.aws.postgres.masterUsername,
+            key: ["aws", "postgres", "masterUsername"],
+            what: "the RDS master user",
+          },
+        ],
+        databases: [],
+      };
+    case "external":
+      return {
+        roles: [
+          {
+            name: cfg.external.postgres.adminUsername,
+            key: ["external", "postgres", "adminUsername"],
+            what: "the admin user",
+          },
+        ],
+        databases: [],
+      };
+  }
 }
 
 /** Bucket features the backend lacks (components/objectStore). */

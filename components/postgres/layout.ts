@@ -1,5 +1,6 @@
 import { activeServices, appSchemaOf, type ServiceSpec } from "../catalog";
 import { SettingsError, settingsKey, type SettingsProblem } from "../settingsProblem";
+import { roleNameProblem } from "./identifiers";
 import type { PostgresSettings } from "./settings";
 
 /**
@@ -81,17 +82,31 @@ function roleNameOf(pattern: string, serviceId: string): string {
   return pattern.replace("{service}", identifierPart(serviceId));
 }
 
-/** Why the role name pattern gives no valid role name for a service; undefined when it does. */
-function roleNameProblem(pattern: string, serviceId: string): string | undefined {
-  const name = roleNameOf(pattern, serviceId);
-  if (/^[a-z_][a-z0-9_]{0,62}$/.test(name)) return undefined;
-  return `"${pattern}" gives "${name}" for service ${serviceId}; role names must be lowercase identifiers of at most 63 characters`;
+/** Why the role name pattern gives no role name PostgreSQL accepts for a service; undefined when it does. */
+function patternRoleNameProblem(pattern: string, serviceId: string): string | undefined {
+  const problem = roleNameProblem(roleNameOf(pattern, serviceId));
+  return problem && `"${pattern}" gives a bad role name for service ${serviceId}: ${problem}`;
 }
 
 export function roleNameFor(pattern: string, serviceId: string): string {
-  const problem = roleNameProblem(pattern, serviceId);
+  const problem = patternRoleNameProblem(pattern, serviceId);
   if (problem !== undefined) throw new LayoutError([{ path: ["postgres", "roleNamePattern"], message: problem }]);
   return roleNameOf(pattern, serviceId);
+}
+
+/** The layout's login role per active service, valid or not (the problems say which are not). */
+export function layoutRoleNames(
+  settings: PostgresSettings,
+  enabledOptionalServices: readonly string[] = [],
+): Map<string, string> {
+  return new Map(
+    activeServices(enabledOptionalServices).map((s) => [s.id, roleNameOf(settings.roleNamePattern, s.id)]),
+  );
+}
+
+/** The databases the layout creates (or adopts), main database first. */
+export function layoutDatabaseNames(settings: PostgresSettings): string[] {
+  return unique([settings.database, ...Object.values(settings.serviceDatabases).filter((d) => d !== undefined)]);
 }
 
 export function passwordVariableFor(serviceId: string): string {
@@ -136,7 +151,7 @@ function layoutWithProblems(
   const databaseOf = (serviceId: string): string =>
     (settings.serviceDatabases as Record<string, string | undefined>)[serviceId] ?? settings.database;
   const roleOf = new Map(services.map((s) => [s.id, roleNameOf(settings.roleNamePattern, s.id)]));
-  const badRoleName = services.map((s) => roleNameProblem(settings.roleNamePattern, s.id)).find((p) => p);
+  const badRoleName = services.map((s) => patternRoleNameProblem(settings.roleNamePattern, s.id)).find((p) => p);
   if (badRoleName) problems.push({ path: ["postgres", "roleNamePattern"], message: badRoleName });
   for (const name of duplicates([...roleOf.values()])) {
     problems.push({
@@ -161,9 +176,6 @@ function layoutWithProblems(
       message: `"${name}" names a schema that already exists in the layout (schema names are unique across databases)`,
     });
   }
-  for (const name of unique(schemas.map((s) => s.name)).filter((n) => n === "public" || n.startsWith("pg_"))) {
-    problems.push({ path: extraPath(name), message: `"public" and pg_* schemas cannot be owned by a service` });
-  }
 
   const roles = services.map((service) => roleSpec(service, settings, databaseOf(service.id), roleOf, schemas));
   const databaseNames = unique([settings.database, ...services.map((s) => databaseOf(s.id))]);
@@ -172,11 +184,13 @@ function layoutWithProblems(
     services: services.filter((s) => databaseOf(s.id) === name).map((s) => s.id),
   }));
 
+  const grants = readGrants(settings, schemas, roleOf, databaseOf, problems);
+  problems.push(...searchPathProblems(settings, schemas, grants, activeIds));
   const layout: PostgresLayout = {
     databases,
     roles,
     schemas,
-    readGrants: readGrants(settings, schemas, roleOf, databaseOf, problems),
+    readGrants: grants,
     extensions: extensions(settings, databaseNames, schemas, problems),
     encoding: "UTF8",
     ...(settings.locale !== undefined ? { locale: settings.locale } : {}),
@@ -304,6 +318,40 @@ function extensions(
       return [];
     }
     return [{ database, name: ext.name, schema: ext.schema }];
+  });
+}
+
+/**
+ * A configured search_path may name only what the role can use: its own schemas (and `_app` helpers), the schemas
+ * it has read grants on, and public. PostgreSQL silently skips any other entry (missing, or no USAGE), so the
+ * service would resolve names somewhere else than the operator meant. `$user` is not offered: no layout schema is
+ * named after a role.
+ */
+function searchPathProblems(
+  settings: PostgresSettings,
+  schemas: readonly SchemaSpec[],
+  grants: readonly ReadGrantSpec[],
+  active: ReadonlySet<string>,
+): SettingsProblem[] {
+  const overrides = settings.serviceOverrides as Record<string, Partial<RoleOverride> | undefined>;
+  return Object.entries(overrides).flatMap(([service, override]) => {
+    // Overrides of a service that is not enabled are reported by inactiveServiceProblems.
+    if (!active.has(service) || !override?.searchPath) return [];
+    const usable = [
+      ...schemas.filter((s) => s.service === service).map((s) => s.name),
+      ...grants.filter((g) => g.service === service).map((g) => g.schema),
+      "public",
+    ];
+    return override.searchPath.flatMap((entry, i) =>
+      usable.includes(entry)
+        ? []
+        : [
+            {
+              path: ["postgres", "serviceOverrides", service, "searchPath", i],
+              message: `"${entry}" is not a schema ${service} can use; allowed: ${usable.join(", ")} (its own schemas, those it has read grants on, public)`,
+            },
+          ],
+    );
   });
 }
 

@@ -1,15 +1,28 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { SERVICES } from "../catalog";
+import { appSchemaOf, SERVICES } from "../catalog";
 import {
   chartSource,
+  distinctItems,
   imageRef,
   kubernetesObjectName,
+  majorOf,
   port,
   secretString,
   storageQuantity,
   version,
 } from "../settingsCommon";
+import {
+  databaseNameProblem,
+  extensionNameProblem,
+  IDENTIFIER_RULE,
+  identifierProblem,
+  INT4_MAX,
+  MAX_IDENTIFIER_BYTES,
+  POSTGRES_VERSION_FLOOR,
+  roleNameProblem,
+  schemaNameProblem,
+} from "./identifiers";
 
 /**
  * PostgreSQL settings: `stellaops-infra:postgres` (the layout, every platform) and the platform blocks
@@ -17,25 +30,47 @@ import {
  * Every field has a default except an existing server's host and admin password.
  */
 
-const IDENTIFIER_RULE =
-  "must be a lowercase PostgreSQL identifier: letters a-z, digits and _, starting with a letter or _, at most 63 characters";
+/** A string PostgreSQL accepts as this kind of name: the rule is identifiers.ts's, its message names the value. */
+const checkedName = (problem: (name: string) => string | undefined) =>
+  z.string({ error: `must be a PostgreSQL identifier: ${IDENTIFIER_RULE}` }).superRefine((name, ctx) => {
+    const message = problem(name);
+    if (message) ctx.addIssue({ code: "custom", message });
+  });
 
-export const pgIdentifier = z
-  .string({ error: IDENTIFIER_RULE })
-  .regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: IDENTIFIER_RULE });
+/** A lowercase identifier: names that must also exist in the layout, which layout.ts checks. */
+export const pgIdentifier = checkedName((name) => identifierProblem(name));
+
+/** A layout database: not one of the server's maintenance databases. */
+const databaseName = checkedName(databaseNameProblem);
+/** A schema handed to a service; its `<schema>_app` helper must fit in an identifier too. */
+const ownedSchemaName = checkedName((name) =>
+  schemaNameProblem(name, MAX_IDENTIFIER_BYTES - (appSchemaOf(name).length - name.length)),
+);
 
 const SERVICE_IDS = SERVICES.map((s) => s.id) as [string, ...string[]];
 const serviceId = z.enum(SERVICE_IDS, { error: `must be a StellaOps service id, one of: ${SERVICE_IDS.join(", ")}` });
 
+// PostgreSQL stores both as int4: CONNECTION LIMIT takes -1 (no limit) to 2147483647, statement_timeout 0 (off) to
+// 2147483647 ms (identifiers.ts RULE_SOURCES).
+const CONNECTION_LIMIT_RULE = `must be -1 (no limit) or a whole number of connections from 0 to ${INT4_MAX}`;
 const connectionLimit = z
-  .number({ error: "must be a whole number of connections, or -1 for no limit" })
-  .int({ error: "must be a whole number of connections, or -1 for no limit" })
-  .min(-1, { error: "must be -1 (no limit) or a number of connections (0 or more)" });
+  .number({ error: CONNECTION_LIMIT_RULE })
+  .int({ error: CONNECTION_LIMIT_RULE })
+  .min(-1, { error: CONNECTION_LIMIT_RULE })
+  .max(INT4_MAX, { error: CONNECTION_LIMIT_RULE });
 
+const STATEMENT_TIMEOUT_RULE = `must be 0 (no timeout) or a whole number of milliseconds up to ${INT4_MAX} (about 24.8 days)`;
 const statementTimeoutMs = z
-  .number({ error: "must be a whole number of milliseconds (0 = no timeout)" })
-  .int({ error: "must be a whole number of milliseconds (0 = no timeout)" })
-  .min(0, { error: "must be 0 (no timeout) or a positive number of milliseconds" });
+  .number({ error: STATEMENT_TIMEOUT_RULE })
+  .int({ error: STATEMENT_TIMEOUT_RULE })
+  .min(0, { error: STATEMENT_TIMEOUT_RULE })
+  .max(INT4_MAX, { error: STATEMENT_TIMEOUT_RULE });
+
+const postgresVersion = version.refine((v) => majorOf(v) >= POSTGRES_VERSION_FLOOR, {
+  // Only a well-formed version has a major to compare.
+  when: (payload) => payload.issues.length === 0,
+  error: `must be PostgreSQL ${POSTGRES_VERSION_FLOOR} or later: StellaOps supports ${POSTGRES_VERSION_FLOOR}+, and the CREATEROLE logins here rely on PostgreSQL ${POSTGRES_VERSION_FLOOR}'s ADMIN OPTION rules`,
+});
 
 const flag = z.boolean({ error: "must be true or false" });
 
@@ -57,61 +92,88 @@ const serviceOverride = z.strictObject({
   createRole: flag.optional(),
   temporaryTables: flag.optional(),
   /** search_path for the role; default: its schemas, their `_app` helpers, then public. */
-  searchPath: z.array(pgIdentifier).min(1, { error: "must list at least one schema" }).optional(),
+  /** Checked against the layout (its own schemas, schemas it may read, public) in layout.ts. */
+  searchPath: distinctItems(pgIdentifier).min(1, { error: "must list at least one schema" }).optional(),
 });
 
-export const postgresSettings = z.strictObject({
-  /** PostgreSQL major.minor; StellaOps's 2026 reference stack runs 18.1, supported floor 16. */
-  version: version.default("18.1"),
-  /**
-   * The major a major upgrade goes to, e.g. 19 with `version: "19.0"`: without it, `pulumi up` refuses a change of
-   * the running major (majorGuard.ts). Must equal version's major; remove it once the upgrade is done.
-   */
-  allowMajorUpgradeTo: z
-    .number({ error: "must be a PostgreSQL major version number, e.g. 19" })
-    .int({ error: "must be a whole PostgreSQL major version number, e.g. 19" })
-    .min(16, { error: "must be 16 or later (StellaOps's supported floor)" })
-    .optional(),
-  /** Main database holding one schema per service. */
-  database: pgIdentifier.default("stellaops"),
-  /**
-   * Services that live in a database of their own instead of `database`, e.g. `{ authority: "stellaops_authority" }`
-   * (StellaOps's compose supports a dedicated Authority database).
-   */
-  serviceDatabases: z.partialRecord(serviceId, pgIdentifier).default({}),
-  /** Login role name per service; `{service}` is the service id with `-` replaced by `_`. */
-  roleNamePattern: z
-    .string({ error: 'must be a role name pattern containing {service}, e.g. "stellaops_{service}"' })
-    .regex(/^([a-z_][a-z0-9_]*)?\{service\}[a-z0-9_]*$/, {
-      error: 'must contain {service} once, with only a-z, 0-9 and _ around it, e.g. "stellaops_{service}"',
-    })
-    .default("stellaops_{service}"),
-  roleDefaults: roleDefaults.prefault({}),
-  /** Per-service role settings: connectionLimit, statementTimeoutMs, createRole, temporaryTables, searchPath. */
-  serviceOverrides: z.partialRecord(serviceId, serviceOverride).default({}),
-  /**
-   * Explicit cross-service read access: `{ service: "notify", schema: "scheduler" }` lets notify's role read
-   * (SELECT, nothing else) every table in scheduler, including tables created later. Nothing else crosses.
-   */
-  readGrants: z.array(z.strictObject({ service: serviceId, schema: pgIdentifier })).default([]),
-  /** Further schemas owned by a service (each with its `_app` helper schema too). */
-  extraSchemas: z.array(z.strictObject({ service: serviceId, schema: pgIdentifier })).default([]),
-  /** Extensions created by the admin, e.g. `{ name: "pgcrypto" }`; database defaults to `database`. */
-  extensions: z
-    .array(
-      z.strictObject({
-        name: z.string().regex(/^[a-z0-9_-]{1,63}$/, { error: 'must be an extension name such as "pgcrypto"' }),
-        schema: pgIdentifier.default("public"),
-        database: pgIdentifier.optional(),
-      }),
-    )
-    .default([]),
-  /** LC_COLLATE / LC_CTYPE for new databases; the server's default locale when absent. */
-  locale: z
-    .string()
-    .regex(/^[A-Za-z0-9_.@-]{1,64}$/, { error: 'must be a locale name such as "C.UTF-8" or "en_US.UTF-8"' })
-    .optional(),
-});
+/** Run the cross-field extension check whenever the extensions parsed, so it is reported with the rest. */
+const extensionsWellFormed = {
+  when: (payload: z.core.ParsePayload) =>
+    !payload.issues.some((issue) => {
+      const field = issue.path?.[0];
+      return field === undefined || field === "extensions";
+    }),
+};
+
+export const postgresSettings = z
+  .strictObject({
+    /** PostgreSQL major.minor; StellaOps's 2026 reference stack runs 18.1, supported floor 16. */
+    version: postgresVersion.default("18.1"),
+    /**
+     * The major a major upgrade goes to, e.g. 19 with `version: "19.0"`: without it, `pulumi up` refuses a change of
+     * the running major (majorGuard.ts). Must equal version's major; remove it once the upgrade is done.
+     */
+    allowMajorUpgradeTo: z
+      .number({ error: "must be a PostgreSQL major version number, e.g. 19" })
+      .int({ error: "must be a whole PostgreSQL major version number, e.g. 19" })
+      .min(16, { error: "must be 16 or later (StellaOps's supported floor)" })
+      .optional(),
+    /** Main database holding one schema per service. */
+    database: databaseName.default("stellaops"),
+    /**
+     * Services that live in a database of their own instead of `database`, e.g. `{ authority: "stellaops_authority" }`
+     * (StellaOps's compose supports a dedicated Authority database).
+     */
+    serviceDatabases: z.partialRecord(serviceId, databaseName).default({}),
+    /** Login role name per service; `{service}` is the service id with `-` replaced by `_`. */
+    roleNamePattern: z
+      .string({ error: 'must be a role name pattern containing {service}, e.g. "stellaops_{service}"' })
+      .regex(/^([a-z_][a-z0-9_]*)?\{service\}[a-z0-9_]*$/, {
+        error: 'must contain {service} once, with only a-z, 0-9 and _ around it, e.g. "stellaops_{service}"',
+      })
+      .default("stellaops_{service}"),
+    roleDefaults: roleDefaults.prefault({}),
+    /** Per-service role settings: connectionLimit, statementTimeoutMs, createRole, temporaryTables, searchPath. */
+    serviceOverrides: z.partialRecord(serviceId, serviceOverride).default({}),
+    /**
+     * Explicit cross-service read access: `{ service: "notify", schema: "scheduler" }` lets notify's role read
+     * (SELECT, nothing else) every table in scheduler, including tables created later. Nothing else crosses.
+     */
+    readGrants: z.array(z.strictObject({ service: serviceId, schema: pgIdentifier })).default([]),
+    /** Further schemas owned by a service (each with its `_app` helper schema too). */
+    extraSchemas: z.array(z.strictObject({ service: serviceId, schema: ownedSchemaName })).default([]),
+    /** Extensions created by the admin, e.g. `{ name: "pgcrypto" }`; database defaults to `database`. */
+    extensions: z
+      .array(
+        z.strictObject({
+          name: checkedName(extensionNameProblem),
+          schema: pgIdentifier.default("public"),
+          database: pgIdentifier.optional(),
+        }),
+      )
+      .default([]),
+    /** LC_COLLATE / LC_CTYPE for new databases; the server's default locale when absent. */
+    locale: z
+      .string()
+      .regex(/^[A-Za-z0-9_.@-]{1,64}$/, { error: 'must be a locale name such as "C.UTF-8" or "en_US.UTF-8"' })
+      .optional(),
+  })
+  .superRefine((settings, ctx) => {
+    // Each extension is one postgresql.Extension named after its database and name: one twice is one URN twice.
+    const seen = new Set<string>();
+    settings.extensions.forEach((ext, i) => {
+      const database = ext.database ?? settings.database;
+      const id = `${database}/${ext.name}`;
+      if (seen.has(id)) {
+        ctx.addIssue({
+          code: "custom",
+          message: `extension "${ext.name}" is listed twice for database ${database}; list each once`,
+          path: ["extensions", i],
+        });
+      }
+      seen.add(id);
+    });
+  }, extensionsWellFormed);
 export type PostgresSettings = z.infer<typeof postgresSettings>;
 
 const sharedBuffers = z
@@ -207,7 +269,7 @@ export const postgresAwsSettings = z.strictObject({
     .string()
     .regex(/^[a-z][a-z0-9-]{0,254}$/)
     .optional(),
-  masterUsername: pgIdentifier.default("stellaops_admin"),
+  masterUsername: checkedName(roleNameProblem).default("stellaops_admin"),
   /** When on, engineVersion is the major only and RDS applies minor upgrades in the maintenance window. */
   autoMinorVersionUpgrade: flag.default(true),
   /** Apply modifications now instead of in the next maintenance window. */

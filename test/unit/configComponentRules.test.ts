@@ -79,7 +79,7 @@ describe("PostgreSQL layout mistakes are config problems", () => {
     [
       "an extra schema named public",
       { extraSchemas: [{ service: "notify", schema: "public" }] },
-      `${NS}:postgres.extraSchemas[0].schema: "public" and pg_* schemas cannot be owned by a service`,
+      `${NS}:postgres.extraSchemas[0].schema: "public" is a schema every database already has (public, information_schema); it cannot be owned by a service`,
     ],
     [
       "an extension in a database the layout does not have",

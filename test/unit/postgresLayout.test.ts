@@ -59,7 +59,7 @@ describe("postgres settings", () => {
     const messages = bad.error?.issues.map((i) => `${i.path.join(".")}: ${i.message}`) ?? [];
     expect(messages).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^database: must be a lowercase PostgreSQL identifier/),
+        expect.stringMatching(/^database: "Stella-Ops" is not a PostgreSQL identifier: lowercase letters a-z/),
         expect.stringMatching(/^roleNamePattern: must contain \{service\}/),
         expect.stringMatching(/^readGrants\.0\.service: must be a StellaOps service id, one of: authority, scanner/),
       ]),
@@ -191,7 +191,7 @@ describe("postgres layout model", () => {
 
   it("refuses role name patterns that collide or overflow", () => {
     expect(() => buildLayout(parse({ roleNamePattern: `${"x".repeat(60)}_{service}` }))).toThrow(
-      /at most 63 characters/,
+      /gives a bad role name for service authority: "x+_authority" has 70 characters; at most 63/,
     );
   });
 
