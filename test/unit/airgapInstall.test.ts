@@ -414,7 +414,8 @@ describe("a kit sealed by airgap:manifest is what airgap-install.sh installs", (
         "  stellaops-infra:docker:",
         ...["postgres", "valkey", "objectStore"].flatMap((svc, i) => [
           `    ${svc}:`,
-          `      image: ${mirror}/${svc.toLowerCase()}@sha256:${String(i + 1).repeat(64)}`,
+          // The PostgreSQL image states its major, as the image-major rule requires.
+          `      image: ${mirror}/${svc.toLowerCase()}${svc === "postgres" ? ":18.1" : ""}@sha256:${String(i + 1).repeat(64)}`,
         ]),
         "",
       ].join("\n"),

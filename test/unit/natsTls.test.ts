@@ -118,7 +118,7 @@ describe("NATS TLS settings", () => {
       kubernetes: { nats: { tlsSecretName: "NATS TLS" } },
     });
     expect(k8sProblems).toContainEqual(
-      "stellaops-infra:kubernetes.nats.tlsSecretName: must be the name of a Secret in the namespace (lowercase letters, digits, '-', '.'), such as nats-tls",
+      "stellaops-infra:kubernetes.nats.tlsSecretName: must be a Kubernetes object name: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters",
     );
     expect(
       problemsOf({

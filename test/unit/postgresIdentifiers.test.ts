@@ -201,20 +201,25 @@ describe("PostgreSQL refusals at config load", () => {
 
   it("accepts the boundaries PostgreSQL accepts", () => {
     expect(
-      docker({
-        version: "16",
-        database: "d".repeat(63),
-        // orchestrator is the longest core service id: its role is exactly 63 characters.
-        roleNamePattern: `${"r".repeat(63 - "orchestrator".length)}{service}`,
-        roleDefaults: { connectionLimit: INT4_MAX, statementTimeoutMs: INT4_MAX },
-        serviceOverrides: {
-          scanner: { connectionLimit: -1, statementTimeoutMs: 0 },
-          notify: { searchPath: ["notify", "scheduler", "public"] },
+      problemsOf({
+        profile: "docker",
+        // The image must run the major postgres.version names (majorVersion.ts).
+        docker: { postgres: { image: "postgres:16.10" } },
+        postgres: {
+          version: "16",
+          database: "d".repeat(63),
+          // orchestrator is the longest core service id: its role is exactly 63 characters.
+          roleNamePattern: `${"r".repeat(63 - "orchestrator".length)}{service}`,
+          roleDefaults: { connectionLimit: INT4_MAX, statementTimeoutMs: INT4_MAX },
+          serviceOverrides: {
+            scanner: { connectionLimit: -1, statementTimeoutMs: 0 },
+            notify: { searchPath: ["notify", "scheduler", "public"] },
+          },
+          readGrants: [{ service: "notify", schema: "scheduler" }],
+          extraSchemas: [{ service: "scanner", schema: "s".repeat(59) }],
+          extensions: [{ name: "uuid-ossp" }, { name: "uuid-ossp", database: "stellaops_authority" }],
+          serviceDatabases: { authority: "stellaops_authority" },
         },
-        readGrants: [{ service: "notify", schema: "scheduler" }],
-        extraSchemas: [{ service: "scanner", schema: "s".repeat(59) }],
-        extensions: [{ name: "uuid-ossp" }, { name: "uuid-ossp", database: "stellaops_authority" }],
-        serviceDatabases: { authority: "stellaops_authority" },
       }),
     ).toEqual([]);
   });
