@@ -1,4 +1,5 @@
 import { UPDATE_HAZARDS } from "./hazards";
+import { isLayoutScript, layoutScriptHazards } from "./layoutScript";
 import { replacementRule } from "./model";
 import type { UpdateHazard, UpstreamSource } from "./types";
 
@@ -178,6 +179,10 @@ export function predictChange(resource: ChangedResource): Prediction {
     procedure: h.procedure,
     source: h.source,
   }));
+  for (const c of changes) {
+    if (isLayoutScript(c.before) && isLayoutScript(c.after))
+      prediction.hazards.push(...layoutScriptHazards(c.before, c.after));
+  }
   if (prediction.forcedBy.length > 0) prediction.verdict = "replace";
   else if (prediction.hazards.length > 0) prediction.verdict = "hazard";
   else if (providerChange) prediction.verdict = "unknown";

@@ -145,3 +145,27 @@ describe("data safety", () => {
     expect(keepsData(retained, [retained])).toEqual({ fate: "retained", keepsData: true });
   });
 });
+
+describe("layout script hazards (the Kubernetes layout Job's SQL)", () => {
+  const script = (db: string, owner: string) =>
+    `\\connect ${db}\nCREATE SCHEMA IF NOT EXISTS "cache" AUTHORIZATION ${owner};\nALTER SCHEMA "cache" OWNER TO ${owner};\n`;
+
+  it("reports a schema changing owner and a renamed database hidden in changed script text", () => {
+    const configMap = "kubernetes:core/v1:ConfigMap";
+    const moved = predictChange(
+      changed(configMap, [change('data."layout.sql"', script("stellaops", '"a"'), script("stellaops", '"b"'))]),
+    );
+    expect(moved.hazards.map((h) => h.id)).toEqual(["schema-owner-change"]);
+    expect(moved.hazards[0].reason).toContain('stellaops."cache" ("a" → "b")');
+    const renamed = predictChange(
+      changed(configMap, [change('data."layout.sql"', script("stellaops", '"a"'), script("stellaops_main", '"a"'))]),
+    );
+    expect(renamed.hazards.map((h) => h.id)).toEqual(["database-rename"]);
+    const same = predictChange(
+      changed(configMap, [
+        change('data."layout.sql"', script("stellaops", '"a"'), `${script("stellaops", '"a"')}-- x\n`),
+      ]),
+    );
+    expect(same.hazards).toEqual([]);
+  });
+});
