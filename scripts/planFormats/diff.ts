@@ -54,6 +54,24 @@ export interface PlanDiff {
   removals: ResourceFate[];
   /** Per added resource, in `added` order: whether it holds data and what removing it later would do. */
   additions: ResourceFate[];
+  /**
+   * Kept resources that read outputs of a replaced one: the offline plan sees the fakes' outputs, which do not
+   * change, but a real replacement brings new ids and digests, so these change (often replace) as well.
+   */
+  knockOn: KnockOn[];
+}
+
+export interface KnockOn {
+  urn: string;
+  type: string;
+  name: string;
+  stateful: boolean;
+  /** Names of the replaced resources it reads. */
+  from: string[];
+  /** The inputs that read them. */
+  inputs: string[];
+  /** What those new values do to it, by the replacement model. */
+  verdict: "update" | "replace" | "unknown";
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -139,6 +157,37 @@ export function diffPlans(base: PlanDocument | undefined, head: PlanDocument): P
       }),
     });
   }
+  const replaced = new Map(
+    changed.filter((c) => c.prediction.verdict === "replace").map((c) => [c.urn, c.name] as const),
+  );
+  const knockOn: KnockOn[] = [];
+  for (const r of head.resources) {
+    if (!r.custom || !before.has(r.urn) || replaced.has(r.urn)) continue;
+    const reads = Object.entries(r.propertyDependencies ?? {}).filter(([, urns]) => urns.some((u) => replaced.has(u)));
+    if (reads.length === 0) continue;
+    const inputs = reads.map(([input]) => input);
+    const from = [
+      ...new Set(reads.flatMap(([, urns]) => urns.filter((u) => replaced.has(u)).map((u) => replaced.get(u) ?? u))),
+    ];
+    // The new values are unknown until apply: judge them as changes of those inputs.
+    const verdict = predictChange({
+      type: r.type,
+      custom: true,
+      inputs: inputs.map((path) => ({ path, before: "(replaced)", after: "(new value)" })),
+      options: [],
+      after: r.inputs,
+      replaceOnChanges: r.options.replaceOnChanges,
+    }).verdict;
+    knockOn.push({
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      stateful: headData.has(r.urn),
+      from,
+      inputs,
+      verdict: verdict === "hazard" ? "update" : verdict,
+    });
+  }
   const removals = removed.map((r) => ({
     urn: r.urn,
     type: r.type,
@@ -166,6 +215,7 @@ export function diffPlans(base: PlanDocument | undefined, head: PlanDocument): P
     outputs: valueChanges(base?.outputs ?? {}, head.outputs),
     removals,
     additions,
+    knockOn,
   };
 }
 

@@ -98,6 +98,12 @@ function dataAtRisk(diff: PlanDiff): string[] {
       (c) =>
         `replaces ${code(c.type)} ${code(c.name)}, which holds data: ${c.prediction.forcedBy.map((f) => f.reason.replace(/^`[^`]*` /, `${code(f.path)} `)).join("; ")}`,
     ),
+    ...diff.knockOn
+      .filter((k) => k.stateful && k.verdict !== "update")
+      .map(
+        (k) =>
+          `${k.verdict === "replace" ? "replaces" : "may replace"} ${code(k.type)} ${code(k.name)}, which holds data: ${k.inputs.map(code).join(", ")} read${k.inputs.length === 1 ? "s" : ""} replaced ${k.from.map(code).join(", ")}`,
+      ),
     ...statefulDeletions(diff).map(
       (r) => `deletes ${code(r.type)} ${code(r.name)} and its data (${FATE_TEXT[r.fate]})`,
     ),
@@ -136,6 +142,13 @@ export function renderDiffMarkdown(diff: PlanDiff, heading: DiffHeading, maxChar
       "",
       "> [!NOTE]",
       `> Update or replace unknown for ${plural(unknown.length, "changed resource")} (not in the replacement model, or a provider change): ${unknown.map((c) => code(c.name)).join(", ")}. Check them in \`pulumi preview\`.`,
+    );
+  }
+  if (diff.knockOn.length > 0) {
+    head.push(
+      "",
+      "> [!NOTE]",
+      `> Not in the desired-state diff, but they read outputs of replaced resources (new ids and digests, unknown until apply), so they may change too: ${diff.knockOn.map((k) => `${code(k.name)} (${k.verdict}: ${k.inputs.map(code).join(", ")} ← ${k.from.map(code).join(", ")})`).join("; ")}.`,
     );
   }
   const risky = [

@@ -45,6 +45,17 @@ export function assessEdit(edit: DayTwoEdit, diff: PlanDiff, markdown: string, p
     if (!said(c.name))
       violations.push({ kind: "not-said", resource, why: "replacement missing from the CAUTION block" });
   }
+  for (const k of diff.knockOn.filter((x) => x.stateful && x.verdict !== "update")) {
+    const resource = `${k.type} ${k.name}`;
+    if (!edit.means.replaces?.test(k.name))
+      violations.push({
+        kind: "replaces-data",
+        resource,
+        why: `${k.verdict}: ${k.inputs.join(", ")} read replaced ${k.from.join(", ")}`,
+      });
+    if (!said(k.name))
+      violations.push({ kind: "not-said", resource, why: "knock-on replacement missing from CAUTION" });
+  }
   for (const r of diff.removals.filter((x) => x.stateful)) {
     const resource = `${r.type} ${r.name}`;
     if (!edit.means.removes?.test(r.name)) {

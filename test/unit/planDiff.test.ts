@@ -189,6 +189,39 @@ describe("renderDiffMarkdown", () => {
     expect(text).toMatch(/> \[!NOTE\]\n> Update or replace unknown for 1 changed resource .*`fn`/);
   });
 
+  it("follows replacements to the resources that read their outputs (a new image replaces the container)", () => {
+    const image = r("docker:index/remoteImage:RemoteImage", "postgres-image", { name: "postgres:18.1" });
+    const container = planResource(
+      "dev",
+      "docker:index/container:Container",
+      "postgres-server",
+      { image: "sha" },
+      {
+        propertyDependencies: { image: [image.urn] },
+      },
+    );
+    const volume = planResource(
+      "dev",
+      "docker:index/volume:Volume",
+      "postgres-data",
+      { name: "pg" },
+      {
+        propertyDependencies: { labels: [image.urn] },
+      },
+    );
+    const bumped = { ...image, inputs: { name: "postgres:18.2" } };
+    const diff = diffPlans(plan([image, container, volume]), plan([bumped, container, volume]));
+    expect(diff.knockOn.map((k) => [k.name, k.verdict, k.inputs, k.from])).toEqual([
+      ["postgres-server", "replace", ["image"], ["postgres-image"]],
+      ["postgres-data", "replace", ["labels"], ["postgres-image"]],
+    ]);
+    const text = renderDiffMarkdown(diff, heading);
+    expect(text).toContain("`postgres-server` (replace: `image` ← `postgres-image`)");
+    expect(text).toContain(
+      "> - replaces `docker:index/volume:Volume` `postgres-data`, which holds data: `labels` reads replaced `postgres-image`",
+    );
+  });
+
   it("shows secrets only as [secret] and escapes what would break a table", () => {
     const before = r("docker:index/container:Container", "c", { envs: "[secret]", command: ["sh", "-c", "a | b"] });
     const after = { ...before, inputs: { envs: "[secret]", command: ["sh", "-c", "a | c"] } };
