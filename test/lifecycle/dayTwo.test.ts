@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { diffPlans } from "../../scripts/planFormats/diff";
 import { renderDiffMarkdown } from "../../scripts/planFormats/diffMarkdown";
+import { replacementRule } from "../../plan/model";
 import { ConfigError } from "../../profiles/config";
 import { planStack, type PlanDocument } from "../harness/plan";
 import { exampleStacks, readStackConfig } from "../harness/stackFiles";
@@ -88,6 +89,13 @@ async function run(edit: DayTwoEdit, stack: string): Promise<Violation[]> {
 describe("lifecycle: day-two edits of every example stack", () => {
   beforeAll(async () => {
     for (const stack of STACKS) await planWith(stack);
+  });
+
+  it.each(STACKS)("models every resource type %s creates (no prediction falls back to unknown)", async (stack) => {
+    const planned = await planWith(stack);
+    if (!("plan" in planned)) throw new Error(planned.refused);
+    const types = [...new Set(planned.plan.resources.filter((r) => r.custom).map((r) => r.type))];
+    expect(types.filter((t) => replacementRule(t) === undefined)).toEqual([]);
   });
 
   for (const edit of DAY_TWO_EDITS) {
