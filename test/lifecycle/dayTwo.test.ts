@@ -1,10 +1,12 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { diffPlans } from "../../scripts/planFormats/diff";
 import { renderDiffMarkdown } from "../../scripts/planFormats/diffMarkdown";
 import { replacementRule } from "../../plan/model";
 import { ConfigError } from "../../profiles/config";
 import { planStack, type PlanDocument } from "../harness/plan";
-import { exampleStacks, readStackConfig } from "../harness/stackFiles";
+import { exampleStacks, PROJECT_ROOT, readStackConfig } from "../harness/stackFiles";
 import { assessEdit, type Violation } from "./assess";
 import { DAY_TWO_EDITS, ROTATION_PLACEHOLDER, type DayTwoEdit } from "./catalogue";
 import { OPEN_ELSEWHERE } from "./openElsewhere";
@@ -24,8 +26,18 @@ type Planned = { plan: PlanDocument } | { refused: string };
 /** Plans are memoised by stack and overrides: edits share their before and after states (protect on/off, …). */
 const plans = new Map<string, Promise<Planned>>();
 
+/** The config the program sees (as planStack builds it), so overrides equal to the stack file share a plan. */
+function effectiveConfig(stack: string, overrides: Overrides): string {
+  const config: Record<string, string> = { ...readStackConfig(stack).config };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) delete config[key];
+    else config[key] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  return JSON.stringify(Object.entries(config).sort(([a], [b]) => a.localeCompare(b)));
+}
+
 function planWith(stack: string, overrides: Overrides = {}): Promise<Planned> {
-  const key = `${stack} ${JSON.stringify(overrides)}`;
+  const key = `${stack} ${effectiveConfig(stack, overrides)}`;
   let planned = plans.get(key);
   if (!planned) {
     const previous = [...plans.values()].pop() ?? Promise.resolve();
@@ -85,6 +97,25 @@ async function run(edit: DayTwoEdit, stack: string): Promise<Violation[]> {
     retainsData: retainsData(stack, { ...beforeOverrides, ...afterOverrides }),
   });
 }
+
+describe("lifecycle: docs/operations.md is backed by this tier", () => {
+  const runbook = readFileSync(join(PROJECT_ROOT, "docs", "operations.md"), "utf8");
+  /** GitHub's heading anchors, plus explicit <a id> ones. */
+  const anchors = new Set([
+    ...[...runbook.matchAll(/^#+ (.+)$/gm)].map(([, h]) =>
+      h
+        .toLowerCase()
+        .replace(/[^a-z0-9 -]/g, "")
+        .replace(/ /g, "-"),
+    ),
+    ...[...runbook.matchAll(/<a id="([^"]+)">/g)].map(([, id]) => id),
+  ]);
+
+  it.each(DAY_TWO_EDITS.map((e) => [e.id, e.procedure]))("edit %s backs the procedure #%s", (id, procedure) => {
+    expect(anchors).toContain(procedure);
+    expect(runbook).toContain(`[${id}]`);
+  });
+});
 
 describe("lifecycle: day-two edits of every example stack", () => {
   beforeAll(async () => {
