@@ -148,7 +148,7 @@ export function renderDiffMarkdown(diff: PlanDiff, heading: DiffHeading, maxChar
     head.push(
       "",
       "> [!NOTE]",
-      `> Not in the desired-state diff, but they read outputs of replaced resources (new ids and digests, unknown until apply), so they may change too: ${diff.knockOn.map((k) => `${code(k.name)} (${k.verdict}: ${k.inputs.map(code).join(", ")} ← ${k.from.map(code).join(", ")})`).join("; ")}.`,
+      `> These read outputs of replaced resources (new ids and digests, unknown until apply), so they may change beyond what the desired-state diff shows: ${diff.knockOn.map((k) => `${code(k.name)} (${k.verdict}: ${k.inputs.map(code).join(", ")} ← ${k.from.map(code).join(", ")})`).join("; ")}.`,
     );
   }
   const risky = [
