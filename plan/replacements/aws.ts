@@ -72,8 +72,7 @@ export const AWS_RULES: readonly ReplacementRule[] = [
     source: upstream(
       "internal/service/rds/subnet_group.go",
       "resourceSubnetGroup Schema (ForceNew)",
-      NOT_READ,
-      notRead,
+      "01c08000ddb14181b5bd19201d8fca311dc570e4",
     ),
   },
   {
@@ -129,15 +128,18 @@ export const AWS_RULES: readonly ReplacementRule[] = [
     source: upstream(
       "internal/service/elasticache/subnet_group.go",
       "resourceSubnetGroup Schema (ForceNew)",
-      NOT_READ,
-      notRead,
+      "01c08000ddb14181b5bd19201d8fca311dc570e4",
     ),
   },
   {
     type: "aws:elasticache/user:User",
     // access string, passwords and authentication mode are ModifyUser updates.
     forceNew: fields<aws.elasticache.UserArgs>("userId", "userName", region),
-    source: upstream("internal/service/elasticache/user.go", "resourceUser Schema (ForceNew)", NOT_READ, notRead),
+    source: upstream(
+      "internal/service/elasticache/user.go",
+      "resourceUser Schema (ForceNew)",
+      "01f431114674c27cf790fafb67ac274bf8f765e1",
+    ),
   },
   {
     type: "aws:elasticache/userGroup:UserGroup",
