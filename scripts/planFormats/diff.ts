@@ -1,11 +1,12 @@
-import { STATEFUL_TYPES } from "../../policy/resourceTypes";
+import { dataBearingUrns, keepsData, removalFate, type RemovalFate } from "../../plan/dataSafety";
+import { predictChange, type Prediction } from "../../plan/predict";
 import { decodeJson } from "../../policy/values";
 import type { PlanDocument, PlanResource } from "../../test/harness/plan";
 
 /**
  * The difference between two offline plans of one stack (base ref → working tree), keyed by URN. Pure.
- * It compares desired states only: no state file, no provider, so it cannot say whether a change updates in
- * place or replaces (docs/review.md).
+ * It compares desired states only (no state file, no provider): whether a change updates in place or replaces
+ * is predicted from the replacement model in plan/ (docs/review.md says what that can and cannot know).
  */
 
 export interface ValueChange {
@@ -26,6 +27,20 @@ export interface ResourceChange {
   options: ValueChange[];
   /** Holds data (volume, database, cache, bucket): a replacement would lose it. */
   stateful: boolean;
+  /** update / replace (and the inputs that force it) / hazard / unknown, from the replacement model. */
+  prediction: Prediction;
+}
+
+/** An added or removed resource, and what removing it does (or would do) to its data. */
+export interface ResourceFate {
+  urn: string;
+  type: string;
+  name: string;
+  stateful: boolean;
+  /** For a removal: what happens now. For an addition: what a later removal would do. */
+  fate: RemovalFate;
+  /** The data survives that removal (protected, retained, or deleted only with a server that is kept). */
+  keepsData: boolean;
 }
 
 export interface PlanDiff {
@@ -35,6 +50,28 @@ export interface PlanDiff {
   changed: ResourceChange[];
   unchanged: number;
   outputs: ValueChange[];
+  /** Per removed resource, in `removed` order: whether it holds data and what the removal does to it. */
+  removals: ResourceFate[];
+  /** Per added resource, in `added` order: whether it holds data and what removing it later would do. */
+  additions: ResourceFate[];
+  /**
+   * Kept resources that read outputs of a replaced one: the offline plan sees the fakes' outputs, which do not
+   * change, but a real replacement brings new ids and digests, so these change (often replace) as well.
+   */
+  knockOn: KnockOn[];
+}
+
+export interface KnockOn {
+  urn: string;
+  type: string;
+  name: string;
+  stateful: boolean;
+  /** Names of the replaced resources it reads. */
+  from: string[];
+  /** The inputs that read them. */
+  inputs: string[];
+  /** What those new values do to it, by the replacement model. */
+  verdict: "update" | "replace" | "unknown";
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -89,6 +126,8 @@ export function diffPlans(base: PlanDocument | undefined, head: PlanDocument): P
   const added = head.resources.filter((r) => !before.has(r.urn));
   const removed = (base?.resources ?? []).filter((r) => !after.has(r.urn));
   const changed: ResourceChange[] = [];
+  const baseData = dataBearingUrns(base?.resources ?? []);
+  const headData = dataBearingUrns(head.resources);
   let unchanged = 0;
   for (const r of head.resources) {
     const old = before.get(r.urn);
@@ -107,9 +146,66 @@ export function diffPlans(base: PlanDocument | undefined, head: PlanDocument): P
       name: r.name,
       inputs,
       options,
-      stateful: STATEFUL_TYPES.includes(r.type),
+      stateful: baseData.has(r.urn) || headData.has(r.urn),
+      prediction: predictChange({
+        type: r.type,
+        custom: r.custom,
+        inputs,
+        options,
+        after: r.inputs,
+        replaceOnChanges: r.options.replaceOnChanges,
+      }),
     });
   }
+  const replaced = new Map(
+    changed.filter((c) => c.prediction.verdict === "replace").map((c) => [c.urn, c.name] as const),
+  );
+  const knockOn: KnockOn[] = [];
+  for (const r of head.resources) {
+    if (!r.custom || !before.has(r.urn) || replaced.has(r.urn)) continue;
+    const reads = Object.entries(r.propertyDependencies ?? {}).filter(([, urns]) => urns.some((u) => replaced.has(u)));
+    if (reads.length === 0) continue;
+    const inputs = reads.map(([input]) => input);
+    const from = [
+      ...new Set(reads.flatMap(([, urns]) => urns.filter((u) => replaced.has(u)).map((u) => replaced.get(u) ?? u))),
+    ];
+    // The new values are unknown until apply: judge them as changes of those inputs.
+    const verdict = predictChange({
+      type: r.type,
+      custom: true,
+      inputs: inputs.map((path) => ({ path, before: "(replaced)", after: "(new value)" })),
+      options: [],
+      after: r.inputs,
+      replaceOnChanges: r.options.replaceOnChanges,
+    }).verdict;
+    knockOn.push({
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      stateful: headData.has(r.urn),
+      from,
+      inputs,
+      verdict: verdict === "hazard" ? "update" : verdict,
+    });
+  }
+  const removals = removed.map((r) => ({
+    urn: r.urn,
+    type: r.type,
+    name: r.name,
+    stateful: baseData.has(r.urn),
+    ...keepsData(r, removed),
+  }));
+  const additions = added.map((r) => {
+    const fate = removalFate(r, new Set());
+    return {
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      stateful: headData.has(r.urn),
+      fate,
+      keepsData: fate !== "deleted",
+    };
+  });
   return {
     stack: head.stack,
     added,
@@ -117,7 +213,20 @@ export function diffPlans(base: PlanDocument | undefined, head: PlanDocument): P
     changed,
     unchanged,
     outputs: valueChanges(base?.outputs ?? {}, head.outputs),
+    removals,
+    additions,
+    knockOn,
   };
+}
+
+/** Changed resources the prediction says are replaced while holding data. */
+export function statefulReplacements(diff: PlanDiff): ResourceChange[] {
+  return diff.changed.filter((c) => c.stateful && c.prediction.verdict === "replace");
+}
+
+/** Removed resources whose data the removal deletes. */
+export function statefulDeletions(diff: PlanDiff): ResourceFate[] {
+  return diff.removals.filter((r) => r.stateful && !r.keepsData);
 }
 
 export function hasChanges(diff: PlanDiff): boolean {

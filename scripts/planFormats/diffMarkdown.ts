@@ -1,6 +1,14 @@
-import { STATEFUL_TYPES } from "../../policy/resourceTypes";
+import type { Prediction } from "../../plan/predict";
+import type { RemovalFate } from "../../plan/dataSafety";
 import type { PlanResource } from "../../test/harness/plan";
-import { hasChanges, type PlanDiff, type ValueChange } from "./diff";
+import {
+  hasChanges,
+  statefulDeletions,
+  statefulReplacements,
+  type PlanDiff,
+  type ResourceFate,
+  type ValueChange,
+} from "./diff";
 import { cell, code, inline, plural, table } from "./text";
 
 /**
@@ -33,22 +41,85 @@ function changeRows(changes: readonly ValueChange[]): string[][] {
   ]);
 }
 
-function resourceRows(resources: readonly PlanResource[], protectColumn: boolean): string[][] {
-  return resources.map((r) => [
-    code(r.name),
-    code(r.type),
-    ...(protectColumn
+const FATE_TEXT: Record<RemovalFate, string> = {
+  protected: "protected: the engine refuses to delete it",
+  retained: "retainOnDelete: left in place, data kept",
+  "with-server": "deleted only with its server (deletedWith)",
+  deleted: "deleted with its data",
+};
+
+function resourceRows(
+  resources: readonly PlanResource[],
+  fates: readonly ResourceFate[],
+  protectColumn: boolean,
+): string[][] {
+  return resources.map((r, i) => {
+    const fate = fates[i];
+    const stateful = fate?.stateful === true;
+    return protectColumn
       ? [
-          [r.options.protect ? "🔒 protect" : "", STATEFUL_TYPES.includes(r.type) ? "⚠️ holds data" : ""]
-            .filter(Boolean)
-            .join(", "),
+          code(r.name),
+          code(r.type),
+          [r.options.protect ? "🔒 protect" : "", stateful ? "⚠️ holds data" : ""].filter(Boolean).join(", "),
+          stateful && fate ? FATE_TEXT[fate.fate] : "",
         ]
       : [
-          [r.options.protect ? "protect" : "", r.options.retainOnDelete ? "retainOnDelete" : ""]
+          code(r.name),
+          code(r.type),
+          [
+            r.options.protect ? "protect" : "",
+            r.options.retainOnDelete ? "retainOnDelete" : "",
+            stateful && fate ? `holds data; a later removal: ${FATE_TEXT[fate.fate]}` : "",
+          ]
             .filter(Boolean)
             .join(", "),
-        ]),
-  ]);
+        ];
+  });
+}
+
+/** One line saying what the engine is predicted to do with a changed resource. */
+export function predictionLine(p: Prediction): string {
+  const parts: string[] = [];
+  if (p.verdict === "replace")
+    parts.push(`**replace**: ${p.forcedBy.map((f) => `${code(f.path)} (${f.reason})`).join("; ")}`);
+  else if (p.verdict === "hazard") parts.push("**hazard**: the update is attempted in place and fails or damages data");
+  else if (p.verdict === "unknown")
+    parts.push("**unknown**: the offline plan cannot say whether this updates or replaces");
+  else parts.push("update in place");
+  for (const h of p.hazards) parts.push(`⚠️ ${h.reason} (procedure: ${h.procedure})`);
+  for (const c of p.caveats) parts.push(`note: ${c}`);
+  return `Prediction: ${parts.join(". ")}.`;
+}
+
+/** The loud block at the top: what loses data or cannot be done by a plain `pulumi up`. */
+function dataAtRisk(diff: PlanDiff): string[] {
+  const lines = [
+    ...statefulReplacements(diff).map(
+      (c) =>
+        `replaces ${code(c.type)} ${code(c.name)}, which holds data: ${c.prediction.forcedBy.map((f) => f.reason.replace(/^`[^`]*` /, `${code(f.path)} `)).join("; ")}`,
+    ),
+    ...diff.knockOn
+      .filter((k) => k.stateful && k.verdict !== "update")
+      .map(
+        (k) =>
+          `${k.verdict === "replace" ? "replaces" : "may replace"} ${code(k.type)} ${code(k.name)}, which holds data: ${k.inputs.map(code).join(", ")} read${k.inputs.length === 1 ? "s" : ""} replaced ${k.from.map(code).join(", ")}`,
+      ),
+    ...statefulDeletions(diff).map(
+      (r) => `deletes ${code(r.type)} ${code(r.name)} and its data (${FATE_TEXT[r.fate]})`,
+    ),
+    ...diff.changed.flatMap((c) =>
+      c.prediction.hazards.map(
+        (h) => `hazard on ${code(c.type)} ${code(c.name)}: ${h.reason}. Procedure: ${h.procedure}`,
+      ),
+    ),
+  ];
+  if (lines.length === 0) return [];
+  return [
+    "",
+    "> [!CAUTION]",
+    "> **Data at risk or no plain `pulumi up`** (predicted from the replacement model, see docs/review.md):",
+    ...lines.map((line) => `> - ${line}`),
+  ];
 }
 
 export function renderDiffMarkdown(diff: PlanDiff, heading: DiffHeading, maxChars = MAX_COMMENT_CHARS): string {
@@ -64,10 +135,24 @@ export function renderDiffMarkdown(diff: PlanDiff, heading: DiffHeading, maxChar
     `**+${diff.added.length} added, −${diff.removed.length} removed, ~${diff.changed.length} changed**, ${diff.unchanged} unchanged` +
       (diff.outputs.length > 0 ? `; ${plural(diff.outputs.length, "output value")} changed.` : "."),
   );
+  head.push(...dataAtRisk(diff));
+  const unknown = diff.changed.filter((c) => c.prediction.verdict === "unknown");
+  if (unknown.length > 0) {
+    head.push(
+      "",
+      "> [!NOTE]",
+      `> Update or replace unknown for ${plural(unknown.length, "changed resource")} (not in the replacement model, or a provider change): ${unknown.map((c) => code(c.name)).join(", ")}. Check them in \`pulumi preview\`.`,
+    );
+  }
+  if (diff.knockOn.length > 0) {
+    head.push(
+      "",
+      "> [!NOTE]",
+      `> These read outputs of replaced resources (new ids and digests, unknown until apply), so they may change beyond what the desired-state diff shows: ${diff.knockOn.map((k) => `${code(k.name)} (${k.verdict}: ${k.inputs.map(code).join(", ")} ← ${k.from.map(code).join(", ")})`).join("; ")}.`,
+    );
+  }
   const risky = [
-    ...diff.removed
-      .filter((r) => STATEFUL_TYPES.includes(r.type))
-      .map((r) => `removes ${code(r.type)} ${code(r.name)}`),
+    ...diff.removals.filter((r) => r.stateful).map((r) => `removes ${code(r.type)} ${code(r.name)}`),
     ...diff.changed
       .filter((c) => c.stateful && c.inputs.some((i) => !i.ignored))
       .map((c) => `changes inputs of ${code(c.type)} ${code(c.name)}`),
@@ -90,7 +175,7 @@ export function renderDiffMarkdown(diff: PlanDiff, heading: DiffHeading, maxChar
     sections.push([
       `#### Added (${diff.added.length})`,
       "",
-      ...table(["Resource", "Type", "Options"], resourceRows(diff.added, false)),
+      ...table(["Resource", "Type", "Options"], resourceRows(diff.added, diff.additions, false)),
       "",
     ]);
   }
@@ -98,7 +183,7 @@ export function renderDiffMarkdown(diff: PlanDiff, heading: DiffHeading, maxChar
     sections.push([
       `#### Removed (${diff.removed.length})`,
       "",
-      ...table(["Resource", "Type", ""], resourceRows(diff.removed, true)),
+      ...table(["Resource", "Type", "", "Data"], resourceRows(diff.removed, diff.removals, true)),
       "",
     ]);
   }
@@ -106,6 +191,7 @@ export function renderDiffMarkdown(diff: PlanDiff, heading: DiffHeading, maxChar
     const lines = [`#### Changed (${diff.changed.length})`, ""];
     for (const c of diff.changed) {
       lines.push(`**${code(c.name)}** ${code(c.type)}${c.stateful ? " ⚠️ holds data" : ""}`, "");
+      lines.push(predictionLine(c.prediction), "");
       lines.push(
         ...table(
           ["", "Before", "After"],
@@ -134,5 +220,5 @@ export function renderDiffMarkdown(diff: PlanDiff, heading: DiffHeading, maxChar
 }
 
 function footer(): string {
-  return "<sub>Offline plan (no state, no credentials): desired state only; whether a change updates or replaces is for `pulumi preview` to say. See docs/review.md.</sub>\n";
+  return "<sub>Offline plan (no state, no credentials): desired state only; update or replace is predicted from the provider sources recorded in plan/, and `pulumi preview` has the last word. See docs/review.md.</sub>\n";
 }

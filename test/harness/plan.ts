@@ -7,7 +7,8 @@ import { readStackConfig } from "./stackFiles";
  * The offline plan: evaluates index.ts for one stack under the recording mocks and returns the reviewer's view
  * of the desired state. Needs no Pulumi CLI, plugin, credential or state. Secrets appear only as "[secret]".
  * Format (stable: fields are only ever added):
- *   { project, stack, resources: [{ urn, type, name, custom, parent, provider, dependencies, inputs, options }], outputs }
+ *   { project, stack, resources: [{ urn, type, name, custom, parent, provider, dependencies, propertyDependencies,
+ *     inputs, options }], outputs }
  */
 
 export interface PlanResource {
@@ -18,6 +19,8 @@ export interface PlanResource {
   parent: string | null;
   provider: string | null;
   dependencies: string[];
+  /** Per input, the resources whose outputs it reads (absent in plans made before the field existed). */
+  propertyDependencies?: Record<string, string[]>;
   inputs: Record<string, unknown>;
   options: RecordedOptions;
 }

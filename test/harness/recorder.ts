@@ -34,6 +34,11 @@ export interface RecordedResource {
   /** Provider reference as the engine sees it: `<provider urn>::<provider id>`. */
   provider: string | null;
   dependencies: string[];
+  /**
+   * Per input, the resources whose outputs flow into it (dependsOn is only in `dependencies`). Lets the plan diff
+   * tell which kept resources read outputs of a replaced one.
+   */
+  propertyDependencies?: Record<string, string[]>;
   /** Inputs in wire form: secrets keep their marker (use unwrapSecrets / isSecret), resource references become URNs. */
   inputs: Record<string, unknown>;
   options: RecordedOptions;
@@ -47,6 +52,7 @@ interface RegisterRequest {
   getCustom(): boolean;
   getProvider(): string;
   getDependenciesList(): string[];
+  getPropertydependenciesMap?(): { toArray(): [string, { getUrnsList(): string[] } | unknown][] };
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
   getProtect(): boolean | undefined;
   getRetainondelete(): boolean | undefined;
@@ -78,6 +84,18 @@ function normaliseWire(value: unknown): unknown {
     return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, normaliseWire(v)]));
   }
   return value;
+}
+
+function propertyDependencies(req: RegisterRequest): Record<string, string[]> {
+  const entries = req.getPropertydependenciesMap?.().toArray() ?? [];
+  const result: Record<string, string[]> = {};
+  for (const [key, deps] of entries) {
+    const urns = Array.isArray(deps)
+      ? ((deps as unknown[])[0] as string[])
+      : (deps as { getUrnsList(): string[] }).getUrnsList();
+    if (urns.length > 0) result[key] = [...urns].sort();
+  }
+  return result;
 }
 
 export class Recorder {
@@ -121,6 +139,7 @@ export class Recorder {
       parent: req.getParent() || null,
       provider: req.getProvider() || null,
       dependencies: [...req.getDependenciesList()].sort(),
+      propertyDependencies: propertyDependencies(req),
       inputs: normaliseWire(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
       options: {
         protect: req.getProtect() ?? null,

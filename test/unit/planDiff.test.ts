@@ -83,6 +83,8 @@ describe("diffPlans", () => {
         inputs: [],
         options: [{ path: "protect", before: true, after: false }],
         stateful: true,
+        // Options only: nothing reaches the provider.
+        prediction: { verdict: "update", forcedBy: [], hazards: [], caveats: [] },
       },
       {
         urn: container.urn,
@@ -91,6 +93,10 @@ describe("diffPlans", () => {
         inputs: [{ path: "ports[0].ip", before: "127.0.0.1", after: "0.0.0.0" }],
         options: [],
         stateful: false,
+        prediction: expect.objectContaining({
+          verdict: "replace",
+          forcedBy: [{ path: "ports[0].ip", reason: "`ports` forces a new docker:index/container:Container" }],
+        }) as unknown,
       },
     ]);
   });
@@ -139,6 +145,81 @@ describe("renderDiffMarkdown", () => {
     const unprotected = { ...volume, options: { ...volume.options, protect: false } };
     const loud = renderDiffMarkdown(diffPlans(plan([volume]), plan([unprotected])), heading);
     expect(loud).toMatch(/> - turns off protect on `docker:index\/volume:Volume` `postgres-data`/);
+  });
+
+  it("puts predicted replacements of data, deletions of data and hazards at the top, loudly", () => {
+    const rds = r("aws:rds/instance:Instance", "postgres-instance", {
+      kmsKeyId: "arn:a",
+      instanceClass: "db.t4g.medium",
+    });
+    const rekeyed = { ...rds, inputs: { kmsKeyId: "arn:b", instanceClass: "db.t4g.medium" } };
+    const schema = r("postgresql:index/schema:Schema", "schema-scanner", { name: "scanner", owner: "a" });
+    const moved = { ...schema, inputs: { name: "scanner", owner: "b" } };
+    const bucket = r("aws:s3/bucket:Bucket", "buckets-replay", { bucket: "replay" });
+    const text = renderDiffMarkdown(diffPlans(plan([rds, schema, bucket]), plan([rekeyed, moved])), heading);
+    const caution = text.split("> [!CAUTION]")[1]?.split("\n\n")[0] ?? "";
+    expect(caution).toContain(
+      "> - replaces `aws:rds/instance:Instance` `postgres-instance`, which holds data: `kmsKeyId` forces a new aws:rds/instance:Instance",
+    );
+    expect(caution).toContain(
+      "> - deletes `aws:s3/bucket:Bucket` `buckets-replay` and its data (deleted with its data)",
+    );
+    expect(caution).toMatch(
+      /> - hazard on `postgresql:index\/schema:Schema` `schema-scanner`: `ALTER SCHEMA … OWNER TO`.*Procedure: docs\/operations.md#move-a-schema-to-another-service/,
+    );
+    expect(text.indexOf("[!CAUTION]")).toBeLessThan(text.indexOf("#### Removed"));
+    expect(text).toContain("Prediction: **replace**: `kmsKeyId` (`kmsKeyId` forces a new aws:rds/instance:Instance).");
+    expect(text).toContain("| `buckets-replay` | `aws:s3/bucket:Bucket` | ⚠️ holds data | deleted with its data |");
+  });
+
+  it("stays quiet for updates, says so for a retained removal, and names types it cannot predict", () => {
+    const rds = r("aws:rds/instance:Instance", "postgres-instance", { instanceClass: "db.t4g.medium" });
+    const resized = { ...rds, inputs: { instanceClass: "db.r6g.large" } };
+    const bucket = planResource("dev", "aws:s3/bucket:Bucket", "b", {}, { options: { retainOnDelete: true } });
+    const fn = r("aws:lambda/function:Function", "fn", { runtime: "a" });
+    const text = renderDiffMarkdown(
+      diffPlans(plan([rds, bucket, fn]), plan([resized, { ...fn, inputs: { runtime: "b" } }])),
+      heading,
+    );
+    expect(text).not.toContain("[!CAUTION]");
+    expect(text).toContain("Prediction: update in place.");
+    expect(text).toContain(
+      "| `b` | `aws:s3/bucket:Bucket` | ⚠️ holds data | retainOnDelete: left in place, data kept |",
+    );
+    expect(text).toMatch(/> \[!NOTE\]\n> Update or replace unknown for 1 changed resource .*`fn`/);
+  });
+
+  it("follows replacements to the resources that read their outputs (a new image replaces the container)", () => {
+    const image = r("docker:index/remoteImage:RemoteImage", "postgres-image", { name: "postgres:18.1" });
+    const container = planResource(
+      "dev",
+      "docker:index/container:Container",
+      "postgres-server",
+      { image: "sha" },
+      {
+        propertyDependencies: { image: [image.urn] },
+      },
+    );
+    const volume = planResource(
+      "dev",
+      "docker:index/volume:Volume",
+      "postgres-data",
+      { name: "pg" },
+      {
+        propertyDependencies: { labels: [image.urn] },
+      },
+    );
+    const bumped = { ...image, inputs: { name: "postgres:18.2" } };
+    const diff = diffPlans(plan([image, container, volume]), plan([bumped, container, volume]));
+    expect(diff.knockOn.map((k) => [k.name, k.verdict, k.inputs, k.from])).toEqual([
+      ["postgres-server", "replace", ["image"], ["postgres-image"]],
+      ["postgres-data", "replace", ["labels"], ["postgres-image"]],
+    ]);
+    const text = renderDiffMarkdown(diff, heading);
+    expect(text).toContain("`postgres-server` (replace: `image` ← `postgres-image`)");
+    expect(text).toContain(
+      "> - replaces `docker:index/volume:Volume` `postgres-data`, which holds data: `labels` reads replaced `postgres-image`",
+    );
   });
 
   it("shows secrets only as [secret] and escapes what would break a table", () => {

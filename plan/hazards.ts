@@ -1,0 +1,53 @@
+import { postgresqlSource } from "./replacements/postgresql";
+import type { UpdateHazard } from "./types";
+
+/**
+ * Updates the engine attempts in place that fail or damage data on a real platform. Each names the procedure
+ * an operator follows instead (docs/operations.md).
+ */
+
+export const UPDATE_HAZARDS: readonly UpdateHazard[] = [
+  {
+    id: "schema-owner-change",
+    match: { type: "postgresql:index/schema:Schema", paths: ["owner"] },
+    reason:
+      "`ALTER SCHEMA … OWNER TO` needs the admin to be a member of both roles (fails on RDS, whose master is no superuser), and even where it runs it leaves every table, sequence and function in the schema owned by the old role",
+    procedure: "docs/operations.md#move-a-schema-to-another-service",
+    source: postgresqlSource("resource_postgresql_schema.go", "setSchemaOwner (ALTER SCHEMA %s OWNER TO %s)"),
+  },
+  {
+    id: "database-rename",
+    match: { type: "postgresql:index/database:Database", paths: ["name"] },
+    reason:
+      "`ALTER DATABASE … RENAME TO` fails while any session is connected to it, and every schema and grant naming the database is replaced (`database` forces a new Schema): protected schemas stop the `up`, unprotected ones are dropped",
+    procedure: "docs/operations.md#rename-the-database",
+    source: postgresqlSource("resource_postgresql_database.go", "setDBName (ALTER DATABASE %s RENAME TO %s)"),
+  },
+  {
+    id: "createrole-role-update",
+    match: { type: "postgresql:index/role:Role", paths: [], onlyIf: { input: "createRole", equals: true } },
+    reason:
+      "the Role update revokes every membership the role holds before granting `roles` again: on RDS `REVOKE … FROM` the role fails (no possible grantors) once the service created roles itself; on a superuser it strips the service's ADMIN OPTION on its own roles (terraform-provider-postgresql issue 601)",
+    procedure: "docs/postgres.md (CREATEROLE services)",
+    source: postgresqlSource("resource_postgresql_role.go", "resourcePostgreSQLRoleUpdate → revokeRoles"),
+  },
+  {
+    id: "rds-major-upgrade-flag",
+    match: {
+      type: "aws:rds/instance:Instance",
+      paths: ["engineVersion"],
+      onlyIf: { input: "allowMajorVersionUpgrade", equals: false },
+      when: "majorVersionChange",
+    },
+    reason:
+      "ModifyDBInstance refuses a new major engine version without AllowMajorVersionUpgrade, and the parameter group's family must change with it",
+    procedure: "docs/operations.md#upgrade-postgresql",
+    source: {
+      repository: "hashicorp/terraform-provider-aws",
+      ref: "v6 (schema of the same file)",
+      file: "internal/service/rds/instance.go",
+      symbol: "resourceInstanceUpdate (AllowMajorVersionUpgrade on ModifyDBInstanceInput)",
+      note: "the AWS API's rule for ModifyDBInstance; not re-read here",
+    },
+  },
+];
