@@ -1,7 +1,7 @@
 /**
  * What a rotated credential does to the resources that carry it, per resource type, as data with its upstream
  * source: whether the change is an in-place update or a replacement. The lifecycle tier asserts rotations against
- * it (test/unit/rotationLifecycle.test.ts); docs/rotation.md tells operators the same.
+ * it (test/lifecycle/rotation.test.ts); docs/rotation.md tells operators the same.
  */
 
 export interface CredentialChangeFact {

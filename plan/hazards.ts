@@ -50,4 +50,22 @@ export const UPDATE_HAZARDS: readonly UpdateHazard[] = [
       note: "the AWS API's rule for ModifyDBInstance; not re-read here",
     },
   },
+  {
+    id: "postgres-major-change",
+    match: {
+      type: "command:local:Command",
+      paths: ["environment.MAJOR"],
+      when: "majorVersionChange",
+    },
+    reason:
+      "the PostgreSQL major changes: the server's major-version guard fails `pulumi up` before the server is touched unless postgres.allowMajorUpgradeTo names the new major, and even then the data moves only by the platform's procedure (Docker: dump and restore into a new volume; CloudNativePG: offline in-place upgrade; RDS: a major engine upgrade with a new parameter group)",
+    procedure: "docs/postgres.md#major-version-upgrades",
+    source: {
+      repository: "pulumi/pulumi-command",
+      ref: "v1.2.1",
+      file: "provider/pkg/provider/local/commandOutputs.go",
+      symbol: "addPreviousOutputInEnv (PULUMI_COMMAND_STDOUT)",
+      note: "the guard itself is components/postgres/majorGuard.ts: it prints the major it ran for and refuses another unless allowMajorUpgradeTo names it",
+    },
+  },
 ];

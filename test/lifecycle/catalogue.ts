@@ -4,7 +4,7 @@ import { imageFor, profileOf, settings, type Overrides } from "./overrides";
 /**
  * Day-two edits of the example stacks, each applied to every stack where it applies. `means` says what the
  * edit is allowed to do to data; anything else it does to a data-bearing resource is a broken promise.
- * Rotations are the rotation branch's tests (issue 13 item 6): see ROTATION_PLACEHOLDER.
+ * Rotations have a tier file of their own: rotation.test.ts.
  */
 
 export interface EditMeaning {
@@ -270,6 +270,3 @@ export const DAY_TWO_EDITS: readonly DayTwoEdit[] = [
     procedure: "rename-the-database",
   },
 ];
-
-/** Rotation edits belong to the rotation branch (issue 13 item 6); it adds them here or beside this tier. */
-export const ROTATION_PLACEHOLDER = "rotate each generated credential: issue 13 item 6, the rotation branch's tests";
