@@ -32,7 +32,9 @@ describe.each(exampleStacks().filter((s) => profileOf(s) !== "aws"))(
         plan.resources
           .filter((r) => areaOf(r, index) !== "nats")
           // Materialised outputs (a Kubernetes Secret per service) carry the NATS connection, so they wait on NATS.
-          .map((r) => JSON.stringify(areaOf(r, index) === "outputs" ? { ...r, dependencies: [] } : r));
+          .map((r) =>
+            JSON.stringify(areaOf(r, index) === "outputs" ? { ...r, dependencies: [], propertyDependencies: {} } : r),
+          );
 
       expect(off.resources.filter((r) => areaOf(r, offIndex) === "nats")).toEqual([]);
       // An existing NATS server (external profile) gets no resources, only its connection outputs.
