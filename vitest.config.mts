@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 // .ci/run asks for a machine-readable report to print its one-line summary.
@@ -12,6 +13,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Vitest's default is one worker fewer than the cores: a single worker on a 2-core machine. The main process
+    // only schedules and reports, so every core runs a test file.
+    maxWorkers: availableParallelism(),
     reporters: jsonReport ? ["default", ["json", { outputFile: jsonReport }]] : ["default"],
   },
 });
