@@ -1,4 +1,6 @@
 import { spawnSync } from "node:child_process";
+import { planDiffCommand } from "../../scripts/commands/planDiff";
+import { runInProcess } from "../harness/cli";
 import {
   appendFileSync,
   copyFileSync,
@@ -273,6 +275,8 @@ describe("npm run plan:diff (end to end, in a throwaway git repository)", () => 
     );
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
   };
+  /** The same command in-process, on the throwaway repository; it still plans each tree in a process of its own. */
+  const planDiffInProcess = (args: string[]) => runInProcess("plan:diff", planDiffCommand, ["--dir", repo, ...args]);
 
   beforeAll(() => {
     // The project as it is now (tracked and new files), committed as the base.
@@ -324,19 +328,19 @@ describe("npm run plan:diff (end to end, in a throwaway git repository)", () => 
     expect(stdout).not.toContain("[!WARNING]");
   });
 
-  it("shows a stack that is new in the change as entirely added, and writes --out", () => {
+  it("shows a stack that is new in the change as entirely added, and writes --out", async () => {
     const out = join(repo, "review.md");
-    const { status } = planDiff(["--stack", "review", "--base", "HEAD", "--out", out]);
+    const { status } = await planDiffInProcess(["--stack", "review", "--base", "HEAD", "--out", out]);
     expect(status).toBe(0);
     const text = readFileSync(out, "utf8");
     expect(text).toContain("Stack `review` does not exist at HEAD");
     expect(text).toMatch(/\| `network` \| `docker:index\/network:Network` \|/);
   });
 
-  it("reports nothing changed for a stack the change does not touch", () => {
+  it("reports nothing changed for a stack the change does not touch", async () => {
     git("stash", "-u", "-q");
     try {
-      const { status, stdout } = planDiff(["--stack", "dev", "--base", "HEAD"]);
+      const { status, stdout } = await planDiffInProcess(["--stack", "dev", "--base", "HEAD"]);
       expect(status).toBe(0);
       expect(stdout).toContain("No change to the desired state of `dev`");
     } finally {
@@ -344,12 +348,12 @@ describe("npm run plan:diff (end to end, in a throwaway git repository)", () => 
     }
   });
 
-  it("exits 1 for an unknown ref and 2 without --base", () => {
-    const unknown = planDiff(["--stack", "dev", "--base", "no-such-ref"]);
+  it("exits 1 for an unknown ref and 2 without --base", async () => {
+    const unknown = await planDiffInProcess(["--stack", "dev", "--base", "no-such-ref"]);
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toContain('unknown git ref "no-such-ref"');
-    expect(planDiff(["--stack", "dev"]).status).toBe(2);
-    expect(planDiff(["--stack", "dev", "--base=--output=x"]).status).toBe(2);
-    expect(planDiff(["--stack", "dev", "--base", "HEAD", "--no-such-option"]).status).toBe(2);
+    expect((await planDiffInProcess(["--stack", "dev"])).status).toBe(2);
+    expect((await planDiffInProcess(["--stack", "dev", "--base=--output=x"])).status).toBe(2);
+    expect((await planDiffInProcess(["--stack", "dev", "--base", "HEAD", "--no-such-option"])).status).toBe(2);
   });
 });
