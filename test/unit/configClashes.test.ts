@@ -1,21 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseStackConfig } from "../../profiles/config";
+import { configProblems as problemsOf } from "../harness/configProblems";
 import { assertUniqueUrns, DuplicateUrnError } from "../harness/recorder";
 
 /** Two things claiming one port or one Service name are refused at load, at the later key, naming the earlier. */
-
-function problemsOf(values: Record<string, unknown>): string[] {
-  const raw = Object.fromEntries(
-    Object.entries(values).map(([k, v]) => [`stellaops-infra:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
-  );
-  try {
-    parseStackConfig(raw, "test");
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems.map((p) => `${p.key}: ${p.message}`);
-  }
-  return [];
-}
 
 describe("clashes", () => {
   it("refuses two Docker servers on one host port, including the console and NATS ports when they are on", () => {

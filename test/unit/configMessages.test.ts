@@ -2,20 +2,14 @@ import { mkdtempSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ConfigError, parseStackConfig } from "../../profiles/config";
+import { parseStackConfig } from "../../profiles/config";
+import { configProblems } from "../harness/configProblems";
 import { PROJECT_ROOT, readStackConfig, StackFileError } from "../harness/stackFiles";
 
 /** What an operator reads when a stack file is wrong: every problem, each named, printable, never a trace. */
 
-function problemsOf(raw: Record<string, string>): string[] {
-  try {
-    parseStackConfig(raw, "test");
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems.map((p) => `${p.key}: ${p.message}`);
-  }
-  return [];
-}
+/** The loader's problems for raw, namespaced config (other namespaces included). */
+const problemsOf = (raw: Record<string, string>) => configProblems({}, { raw });
 
 describe("config namespaces", () => {
   it("reports a misspelt namespace instead of ignoring its settings, and suggests the right one", () => {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseStackConfig } from "../../profiles/config";
+import { configProblems } from "../harness/configProblems";
 import { labelKeyProblem, labelValueProblem } from "../../components/settingsCommon";
 
 /**
@@ -9,18 +9,7 @@ import { labelKeyProblem, labelValueProblem } from "../../components/settingsCom
  * IsDNS1123Subdomain, IsQualifiedName, IsValidLabelValue), RDS/ElastiCache identifiers (no trailing '-', no '--').
  */
 
-function problemsOf(values: Record<string, unknown>, stack = "test"): string[] {
-  const raw = Object.fromEntries(
-    Object.entries(values).map(([k, v]) => [`stellaops-infra:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
-  );
-  try {
-    parseStackConfig(raw, stack);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems.map((p) => `${p.key}: ${p.message}`);
-  }
-  return [];
-}
+const problemsOf = (values: Record<string, unknown>, stack = "test") => configProblems(values, { stack });
 
 const k8s = (kubernetes: Record<string, unknown>) =>
   problemsOf({ profile: "kubernetes", kubernetes: { runsInCluster: true, ...kubernetes } });

@@ -12,8 +12,8 @@ import {
   natsKubernetesSettings,
   natsSettings,
 } from "../../components/nats/settings";
-import { ConfigError, parseStackConfig } from "../../profiles/config";
 import { mergeServiceConnections } from "../../profiles/outputs";
+import { configProblems } from "../harness/configProblems";
 import {
   findResource,
   isSecret,
@@ -52,18 +52,7 @@ function confInput(overrides: Partial<NatsServerConfInput> = {}): NatsServerConf
 }
 
 /** Problems the stack config loader reports, as `key: message`. */
-function problemsOf(values: Record<string, unknown>): string[] {
-  const raw = Object.fromEntries(
-    Object.entries(values).map(([k, v]) => [`stellaops-infra:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
-  );
-  try {
-    parseStackConfig(raw, "test", () => false);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems.map((p) => `${p.key}: ${p.message}`);
-  }
-  return [];
-}
+const problemsOf = (values: Record<string, unknown>) => configProblems(values);
 
 describe("NATS TLS in nats-server.conf", () => {
   it("renders the tls block (no client certificates required) only when TLS files are given", () => {
