@@ -67,7 +67,7 @@ export class PostgresTestServer {
 
   /** Runs a server binary as the unprivileged owner of the data directory. */
   private runServerBinary(binary: string, args: string[]): string {
-    const path = join(this.binaries?.dir ?? this.bin.dir, binary);
+    const path = join(this.binDir, binary);
     return this.asRoot ? run("runuser", ["-u", "nobody", "--", path, ...args]) : run(path, args);
   }
 
@@ -124,9 +124,9 @@ export class PostgresTestServer {
     return join(this.dir.path, "data");
   }
 
-  /** Where this server's binaries are (initdb, pg_ctl, postgres). */
+  /** Where this server's binaries run from (initdb, pg_ctl, postgres): the copy nobody can read, when one was made. */
   get binDir(): string {
-    return this.bin.dir;
+    return this.binaries?.dir ?? this.bin.dir;
   }
 
   /** Runs a program as the data directory's owner (nobody when the tests run as root), returning its stdout. */
