@@ -138,3 +138,56 @@ export function distinctItems<T extends z.ZodType>(item: T, identity: (value: z.
     });
   });
 }
+
+/** Minutes since the start of the day (`hh:mm`), or of the week (`ddd:hh:mm`, Monday first); undefined when invalid. */
+const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+function clockMinutes(text: string): number | undefined {
+  const m = /^(?:([a-z]{3}):)?([01]\d|2[0-3]):([0-5]\d)$/.exec(text);
+  if (!m) return undefined;
+  const day = m[1] === undefined ? 0 : DAYS.indexOf(m[1]);
+  return day < 0 ? undefined : day * 1440 + Number(m[2]) * 60 + Number(m[3]);
+}
+
+/**
+ * An AWS time window in UTC as RDS and ElastiCache take it: daily `hh:mm-hh:mm` or weekly `ddd:hh:mm-ddd:hh:mm`,
+ * real times (00:00-23:59, mon-sun) and at least `minMinutes` long (the services refuse shorter windows).
+ */
+export function awsWindow(kind: "daily" | "weekly", minMinutes: number) {
+  const example = kind === "daily" ? "03:00-04:00" : "sun:05:00-sun:06:00";
+  const rule = `must be a UTC window "${kind === "daily" ? "hh:mm-hh:mm" : "ddd:hh:mm-ddd:hh:mm"}" of at least ${minMinutes} minutes with real times${kind === "weekly" ? " and days mon-sun" : ""}, e.g. "${example}"`;
+  return z.string({ error: rule }).refine(
+    (window) => {
+      const parts = window.split("-");
+      const weekly = kind === "weekly";
+      if (parts.length !== 2 || parts.some((p) => (p.split(":").length === 3) !== weekly)) return false;
+      const [start, end] = parts.map(clockMinutes);
+      if (start === undefined || end === undefined) return false;
+      const period = weekly ? 7 * 1440 : 1440;
+      const length = (end - start + period) % period;
+      return length >= minMinutes;
+    },
+    { error: rule },
+  );
+}
+
+/**
+ * AWS resource tags (IAM, RDS, ElastiCache, S3 accept the same): keys 1-128 and values 0-256 characters of letters,
+ * digits, spaces and `_ . : / = + - @`, and no key under the reserved `aws:` prefix.
+ */
+const AWS_TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+export const awsTags = z
+  .record(z.string(), z.string({ error: "must be a string tag value" }))
+  .superRefine((tags, ctx) => {
+    for (const [key, value] of Object.entries(tags)) {
+      const problem =
+        key.length < 1 || key.length > 128 || !AWS_TAG_TEXT.test(key)
+          ? "tag key must be 1-128 letters, digits, spaces or _ . : / = + - @"
+          : /^aws:/i.test(key)
+            ? 'tag keys starting with "aws:" are reserved for AWS'
+            : value.length > 256 || !AWS_TAG_TEXT.test(value)
+              ? "tag value must be at most 256 letters, digits, spaces or _ . : / = + - @"
+              : undefined;
+      if (problem) ctx.addIssue({ code: "custom", message: problem, path: [key] });
+    }
+  })
+  .default({});

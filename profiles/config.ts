@@ -3,6 +3,7 @@ import { z } from "zod";
 import { OPTIONAL_SERVICE_IDS } from "../components/catalog";
 import { kmsKeyArn } from "../components/kmsKey";
 import {
+  awsTags,
   distinctItems,
   kubernetesLabelName,
   kubernetesLabels,
@@ -197,12 +198,12 @@ export const awsPlatformSettings = z
         error: "must list at least two subnets (in different availability zones)",
       }),
       allowedSecurityGroupIds: distinctItems(awsId("sg")).default([]),
-      allowedCidrs: distinctItems(
-        z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, { error: "must be an IPv4 CIDR such as 10.0.0.0/16" }),
-      ).default([]),
+      allowedCidrs: distinctItems(z.cidrv4({ error: "must be an IPv4 CIDR such as 10.0.0.0/16" })).default([]),
+      /** Opt-in for 0.0.0.0/0 in allowedCidrs: every address that can route into the VPC may connect. */
+      allowAllAddresses: z.boolean({ error: "must be true or false" }).default(false),
       /** Customer-managed key for RDS, ElastiCache, Performance Insights and (unless overridden) S3; same region. */
       kmsKeyArn: kmsKeyArn.optional(),
-      tags: labels,
+      tags: awsTags,
       postgres: postgresAwsSettings.prefault({}),
       valkey: valkeyAwsSettings.prefault({}),
       objectStore: objectStoreAwsSettings.prefault({}),
@@ -212,6 +213,17 @@ export const awsPlatformSettings = z
   .refine((a) => a.allowedSecurityGroupIds.length + a.allowedCidrs.length > 0, {
     error: "set allowedSecurityGroupIds or allowedCidrs: otherwise nothing could reach the data services",
     path: ["allowedSecurityGroupIds"],
+  })
+  .superRefine((a, ctx) => {
+    a.allowedCidrs.forEach((cidr, i) => {
+      if (cidr.endsWith("/0") && !a.allowAllAddresses) {
+        ctx.addIssue({
+          code: "custom",
+          message: `${cidr} lets every address that routes into the VPC reach PostgreSQL and Valkey; list your networks, or set aws.allowAllAddresses: true to mean it`,
+          path: ["allowedCidrs", i],
+        });
+      }
+    });
   });
 
 export const externalPlatformSettings = z.strictObject(

@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { appSchemaOf, SERVICES } from "../catalog";
 import {
+  awsWindow,
   chartSource,
   distinctItems,
   imageRef,
@@ -239,64 +240,69 @@ export const postgresKubernetesSettings = z.strictObject({
 export type PostgresKubernetesSettings = z.infer<typeof postgresKubernetesSettings>;
 
 /** `stellaops-infra:aws.postgres` */
-export const postgresAwsSettings = z.strictObject({
-  /** RDS instance identifier; `<namePrefix>-postgres` when absent. Changing it replaces the instance. */
-  identifier: z
-    .string()
-    .regex(/^[a-z][a-z0-9-]{0,62}$/, { error: "must be an RDS identifier: lowercase letters, digits and -" })
-    .optional(),
-  instanceClass: z
-    .string()
-    .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: 'must be an RDS class such as "db.t4g.medium"' })
-    .default("db.t4g.medium"),
-  allocatedStorageGb: z.number().int().min(20, { error: "must be at least 20 (GB)" }).default(50),
-  /** Storage autoscaling ceiling in GB; 0 turns autoscaling off. */
-  maxAllocatedStorageGb: z.number().int().min(0).default(200),
-  storageType: z.enum(["gp3", "gp2", "io1", "io2"], { error: "must be gp3, gp2, io1 or io2" }).default("gp3"),
-  multiAz: flag.default(true),
-  /** Days of automated backups (point-in-time recovery); StellaOps documents 30. */
-  backupRetentionDays: z
-    .number()
-    .int()
-    .min(1, { error: "must be 1-35 days" })
-    .max(35, { error: "must be 1-35 days" })
-    .default(30),
-  deletionProtection: flag.default(true),
-  /** Take a final snapshot when the instance is deleted. */
-  skipFinalSnapshot: flag.default(false),
-  /** Name of that final snapshot; `<identifier>-final` when absent. */
-  finalSnapshotIdentifier: z
-    .string()
-    .regex(/^[a-z][a-z0-9-]{0,254}$/)
-    .optional(),
-  masterUsername: checkedName(roleNameProblem).default("stellaops_admin"),
-  /** When on, engineVersion is the major only and RDS applies minor upgrades in the maintenance window. */
-  autoMinorVersionUpgrade: flag.default(true),
-  /** Apply modifications now instead of in the next maintenance window. */
-  applyImmediately: flag.default(false),
-  performanceInsights: flag.default(false),
-  backupWindow: z
-    .string()
-    .regex(/^\d\d:\d\d-\d\d:\d\d$/, { error: 'must be "hh:mm-hh:mm" (UTC)' })
-    .optional(),
-  maintenanceWindow: z
-    .string()
-    .regex(/^[a-z]{3}:\d\d:\d\d-[a-z]{3}:\d\d:\d\d$/, {
-      error: 'must be "ddd:hh:mm-ddd:hh:mm" (UTC), e.g. "sun:03:00-sun:04:00"',
-    })
-    .optional(),
-  /** rds.force_ssl=1: clients must use TLS. */
-  forceSsl: flag.default(true),
-  /** Further parameter-group parameters (applied at the next reboot), e.g. `{ "log_min_duration_statement": "2000" }`. */
-  parameters: z.record(z.string().regex(/^[a-z_.]+$/, { error: "must be a parameter name" }), z.string()).default({}),
-  cloudwatchLogsExports: z
-    .array(z.enum(["postgresql", "upgrade", "iam-db-auth-error"]))
-    .default(["postgresql", "upgrade"]),
-  port: port.default(5432),
-  /** Where this program's PostgreSQL provider reaches RDS (a tunnel or bastion); the RDS endpoint when absent. */
-  adminHost: z.string().min(1).optional(),
-  adminPort: port.optional(),
-});
+export const postgresAwsSettings = z
+  .strictObject({
+    /** RDS instance identifier; `<namePrefix>-postgres` when absent. Changing it replaces the instance. */
+    identifier: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,62}$/, { error: "must be an RDS identifier: lowercase letters, digits and -" })
+      .optional(),
+    instanceClass: z
+      .string()
+      .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: 'must be an RDS class such as "db.t4g.medium"' })
+      .default("db.t4g.medium"),
+    allocatedStorageGb: z.number().int().min(20, { error: "must be at least 20 (GB)" }).default(50),
+    /** Storage autoscaling ceiling in GB; 0 turns autoscaling off. */
+    maxAllocatedStorageGb: z.number().int().min(0).default(200),
+    storageType: z.enum(["gp3", "gp2", "io1", "io2"], { error: "must be gp3, gp2, io1 or io2" }).default("gp3"),
+    multiAz: flag.default(true),
+    /** Days of automated backups (point-in-time recovery); StellaOps documents 30. */
+    backupRetentionDays: z
+      .number()
+      .int()
+      .min(1, { error: "must be 1-35 days" })
+      .max(35, { error: "must be 1-35 days" })
+      .default(30),
+    deletionProtection: flag.default(true),
+    /** Take a final snapshot when the instance is deleted. */
+    skipFinalSnapshot: flag.default(false),
+    /** Name of that final snapshot; `<identifier>-final` when absent. */
+    finalSnapshotIdentifier: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,254}$/)
+      .optional(),
+    masterUsername: checkedName(roleNameProblem).default("stellaops_admin"),
+    /** When on, engineVersion is the major only and RDS applies minor upgrades in the maintenance window. */
+    autoMinorVersionUpgrade: flag.default(true),
+    /** Apply modifications now instead of in the next maintenance window. */
+    applyImmediately: flag.default(false),
+    performanceInsights: flag.default(false),
+    /** Daily backup window (UTC); RDS needs at least 30 minutes. */
+    backupWindow: awsWindow("daily", 30).optional(),
+    /** Weekly maintenance window (UTC); RDS needs at least 30 minutes. */
+    maintenanceWindow: awsWindow("weekly", 30).optional(),
+    /** rds.force_ssl=1: clients must use TLS. */
+    forceSsl: flag.default(true),
+    /** Further parameter-group parameters (applied at the next reboot), e.g. `{ "log_min_duration_statement": "2000" }`. */
+    parameters: z.record(z.string().regex(/^[a-z_.]+$/, { error: "must be a parameter name" }), z.string()).default({}),
+    cloudwatchLogsExports: z
+      .array(z.enum(["postgresql", "upgrade", "iam-db-auth-error"]))
+      .default(["postgresql", "upgrade"]),
+    port: port.default(5432),
+    /** Where this program's PostgreSQL provider reaches RDS (a tunnel or bastion); the RDS endpoint when absent. */
+    adminHost: z.string().min(1).optional(),
+    adminPort: port.optional(),
+  })
+  .superRefine((rds, ctx) => {
+    // RDS refuses a storage-autoscaling ceiling at or below the allocated storage (ModifyDBInstance, MaxAllocatedStorage).
+    if (rds.maxAllocatedStorageGb > 0 && rds.maxAllocatedStorageGb <= rds.allocatedStorageGb) {
+      ctx.addIssue({
+        code: "custom",
+        message: `must be above allocatedStorageGb (${rds.allocatedStorageGb}), or 0 to turn storage autoscaling off`,
+        path: ["maxAllocatedStorageGb"],
+      });
+    }
+  });
 export type PostgresAwsSettings = z.infer<typeof postgresAwsSettings>;
 
 /** `stellaops-infra:external.postgres`: an existing server. */

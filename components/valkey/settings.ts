@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { SERVICES, VALKEY_ONLY_CONSUMERS } from "../catalog";
 import {
+  awsWindow,
   chartSource,
   imageRef,
   kubernetesObjectName,
@@ -178,12 +179,9 @@ export const valkeyAwsSettings = z.strictObject({
   /** Days of daily snapshots to keep (0 turns snapshots off). */
   snapshotRetentionDays: z.number().int().min(0).max(35, { error: "must be 0-35 days" }).default(7),
   /** Daily snapshot window (UTC), e.g. 03:00-04:00; AWS picks one when unset. */
-  snapshotWindow: z
-    .string()
-    .regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, { error: "must look like 03:00-04:00" })
-    .optional(),
-  /** Weekly maintenance window, e.g. sun:05:00-sun:06:00; AWS picks one when unset. */
-  maintenanceWindow: z.string().optional(),
+  snapshotWindow: awsWindow("daily", 60).optional(),
+  /** Weekly maintenance window, e.g. sun:05:00-sun:06:00 (at least 60 minutes); AWS picks one when unset. */
+  maintenanceWindow: awsWindow("weekly", 60).optional(),
 });
 export type ValkeyAwsSettings = z.infer<typeof valkeyAwsSettings>;
 
