@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { MAJOR_GUARD_SCRIPT, majorGuardEnvironment, type MajorGuardArgs } from "../../components/postgres/majorGuard";
 import { imageTagMajor } from "../../components/postgres/majorVersion";
 import { ConfigError, parseStackConfig } from "../../profiles/config";
+import { rawConfig } from "../harness/configProblems";
 import { planStack, type PlanDocument, type PlanResource } from "../harness/plan";
 import { settingOverride } from "../harness/stackOverrides";
 
@@ -12,16 +13,12 @@ import { settingOverride } from "../harness/stackOverrides";
  * stays in place, and a major change is refused at `pulumi up` unless postgres.allowMajorUpgradeTo names it.
  */
 
-const NS = "stellaops-infra";
 const DIGEST = `@sha256:${"a".repeat(64)}`;
 const GUARD = "command:local:Command";
 
 function problemsOf(values: Record<string, unknown>): string[] {
-  const raw = Object.fromEntries(
-    Object.entries(values).map(([k, v]) => [`${NS}:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
-  );
   try {
-    parseStackConfig(raw, "test", () => true);
+    parseStackConfig(rawConfig(values), "test", () => true);
   } catch (err) {
     expect(err).toBeInstanceOf(ConfigError);
     expect(err).toBeInstanceOf(pulumi.RunError);
