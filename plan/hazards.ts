@@ -1,3 +1,4 @@
+import { CNPG_IMAGE_TAG_SOURCE } from "./imageDistribution";
 import { postgresqlSource } from "./replacements/postgresql";
 import type { UpdateHazard } from "./types";
 
@@ -67,5 +68,17 @@ export const UPDATE_HAZARDS: readonly UpdateHazard[] = [
       symbol: "addPreviousOutputInEnv (PULUMI_COMMAND_STDOUT)",
       note: "the guard itself is components/postgres/majorGuard.ts: it prints the major it ran for and refuses another unless allowMajorUpgradeTo names it",
     },
+  },
+  {
+    id: "postgres-image-debian-release-change",
+    match: {
+      type: "kubernetes:postgresql.cnpg.io/v1:Cluster",
+      paths: ["spec.imageName"],
+      when: "debianReleaseChange",
+    },
+    reason:
+      "the operand image moves to another Debian release, and so to another glibc: CloudNativePG rolls every instance onto it with the data files as they are, and any index on text under a libc collation other than C or POSIX (a database created with postgres.locale, e.g. en_US.UTF-8) may now be sorted by other rules, so lookups silently miss rows and unique indexes let duplicates in until it is rebuilt",
+    procedure: "docs/operations.md#move-postgresql-to-another-debian-release",
+    source: CNPG_IMAGE_TAG_SOURCE,
   },
 ];

@@ -1,4 +1,5 @@
 import { UPDATE_HAZARDS } from "./hazards";
+import { cnpgImageRelease } from "./imageDistribution";
 import { isLayoutScript, layoutScriptHazards } from "./layoutScript";
 import { replacementRule } from "./model";
 import type { UpdateHazard, UpstreamSource } from "./types";
@@ -117,6 +118,13 @@ function hazardApplies(hazard: UpdateHazard, resource: ChangedResource, changes:
     return hits.some((c) => {
       const before = majorVersion(c.before);
       const after = majorVersion(c.after);
+      return before !== undefined && after !== undefined && before !== after;
+    });
+  }
+  if (match.when === "debianReleaseChange") {
+    return hits.some((c) => {
+      const before = cnpgImageRelease(c.before);
+      const after = cnpgImageRelease(c.after);
       return before !== undefined && after !== undefined && before !== after;
     });
   }

@@ -45,8 +45,11 @@ export interface HazardMatch {
   paths: readonly string[];
   /** Only when the desired input at `input` (after the change) equals `equals`. */
   onlyIf?: { input: string; equals: unknown };
-  /** Only when the value at the matched path changes its major version (`18.1` → `19.0`, image tags too). */
-  when?: "majorVersionChange";
+  /**
+   * Only when the value at the matched path changes its major version (`18.1` → `19.0`, image tags too), or the
+   * Debian release a CloudNativePG image tag names (`18.1` on bullseye → `18.1-standard-trixie`).
+   */
+  when?: "majorVersionChange" | "debianReleaseChange";
 }
 
 /**

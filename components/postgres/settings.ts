@@ -207,8 +207,12 @@ export type PostgresDockerSettings = z.infer<typeof postgresDockerSettings>;
 
 /** `stellaops-infra:kubernetes.postgres` */
 export const postgresKubernetesSettings = z.strictObject({
-  /** CloudNativePG operand image (pinned); also runs the layout Job's psql unless layoutJobImage is set. */
-  imageName: imageRef.default("ghcr.io/cloudnative-pg/postgresql:18.1"),
+  /**
+   * CloudNativePG operand image (pinned); also runs the layout Job's psql unless layoutJobImage is set. `standard`
+   * (not `minimal`): it carries every locale, which postgres.locale may name. Trixie: the current Debian stable; the
+   * bare `18.1` tag is the deprecated bullseye `system` image (cloudnative-pg/postgres-containers README.md).
+   */
+  imageName: imageRef.default("ghcr.io/cloudnative-pg/postgresql:18.1-standard-trixie"),
   instances: z.number().int().min(1).max(9, { error: "must be 1-9 instances" }).default(1),
   /** Name of the CloudNativePG Cluster (and prefix of its Services `<name>-rw`, Secrets and the layout Job). */
   clusterName: k8sName(40).default("stellaops-postgres"),

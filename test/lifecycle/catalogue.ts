@@ -41,7 +41,7 @@ function postgresVersion(stack: string, version: string): Overrides {
   if (profileOf(stack) === "docker")
     entries.push(["docker.postgres.image", imageFor(stack, "postgres", "postgres", version)]);
   if (profileOf(stack) === "kubernetes")
-    entries.push(["kubernetes.postgres.imageName", `ghcr.io/cloudnative-pg/postgresql:${version}`]);
+    entries.push(["kubernetes.postgres.imageName", `ghcr.io/cloudnative-pg/postgresql:${version}-standard-trixie`]);
   return settings(stack, entries);
 }
 
@@ -84,6 +84,15 @@ export const DAY_TWO_EDITS: readonly DayTwoEdit[] = [
     after: (s) => postgresVersion(s, "19.1"),
     means: { majorUpgrade: true },
     procedure: "upgrade-postgresql",
+  },
+  {
+    id: "postgres-debian-release",
+    title: "CloudNativePG operand image from the bullseye system tag (18.1) to the trixie default",
+    appliesTo: on("kubernetes"),
+    before: (s) => settings(s, [["kubernetes.postgres.imageName", "ghcr.io/cloudnative-pg/postgresql:18.1"]]),
+    after: () => ({}),
+    means: { hazards: ["postgres-image-debian-release-change"] },
+    procedure: "move-postgresql-to-another-debian-release",
   },
   {
     id: "valkey-minor",

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { keepsData, dataBearingUrns } from "../../plan/dataSafety";
 import { UPDATE_HAZARDS } from "../../plan/hazards";
+import { cnpgImageRelease } from "../../plan/imageDistribution";
 import { listedRules, replacementRule } from "../../plan/model";
 import { majorVersion, predictChange, type Change, type ChangedResource } from "../../plan/predict";
 import { planResource } from "../harness/planFixtures";
@@ -20,7 +21,8 @@ describe("replacement model", () => {
     for (const { source } of [...listedRules(), ...UPDATE_HAZARDS]) {
       expect(source.repository).toMatch(/^[\w-]+\/[\w.-]+$/);
       expect(source.ref).not.toBe("");
-      expect(source.file).toMatch(/\.go$/);
+      // Provider sources, or the image maintainers' own documentation of their tags.
+      expect(source.file).toMatch(/\.go$|^README\.md$/);
       expect(source.symbol).not.toBe("");
     }
   });
@@ -85,6 +87,39 @@ describe("predictChange", () => {
       predictChange(changed(rds, [change("engineVersion", "18.1", "18.2")], { allowMajorVersionUpgrade: false }))
         .verdict,
     ).toBe("update");
+  });
+
+  it("flags a CloudNativePG image moving to another Debian release (glibc, collations), not a rebuild on the same one", () => {
+    const cluster = "kubernetes:postgresql.cnpg.io/v1:Cluster";
+    const image = (before: string, after: string) =>
+      predictChange(changed(cluster, [change("spec.imageName", before, after)]));
+    const moved = image(
+      "ghcr.io/cloudnative-pg/postgresql:18.1",
+      "ghcr.io/cloudnative-pg/postgresql:18.1-standard-trixie",
+    );
+    expect(moved.verdict).toBe("hazard");
+    expect(moved.hazards.map((h) => h.id)).toEqual(["postgres-image-debian-release-change"]);
+    expect(moved.hazards[0].reason).toContain("glibc");
+    expect(moved.hazards[0].procedure).toBe("docs/operations.md#move-postgresql-to-another-debian-release");
+    const digest = `@sha256:${"a".repeat(64)}`;
+    expect(
+      image(`m/postgresql:18.1-standard-bookworm${digest}`, `m/postgresql:18.2-minimal-trixie${digest}`).verdict,
+    ).toBe("hazard");
+    // Same release: a minor bump, a weekly rebuild (new digest), or standard ↔ minimal.
+    expect(image("p:18.1-standard-trixie", "p:18.2-standard-trixie").verdict).toBe("update");
+    expect(image(`p:18.1-standard-trixie${digest}`, `p:18.1-minimal-trixie@sha256:${"b".repeat(64)}`).verdict).toBe(
+      "update",
+    );
+    expect(image("p:18.1", "p:18.2").verdict).toBe("update");
+  });
+
+  it("reads the Debian release from CloudNativePG tags, the bare MM.mm tags being bullseye", () => {
+    expect(cnpgImageRelease("ghcr.io/cloudnative-pg/postgresql:18.1")).toBe("bullseye");
+    expect(cnpgImageRelease("ghcr.io/cloudnative-pg/postgresql:18")).toBe("bullseye");
+    expect(cnpgImageRelease("registry:5000/cnpg/postgresql:18.1-202511170807-minimal-trixie@sha256:ab")).toBe("trixie");
+    expect(cnpgImageRelease("ghcr.io/cloudnative-pg/postgresql:17.6-system-bookworm")).toBe("bookworm");
+    expect(cnpgImageRelease(`ghcr.io/cloudnative-pg/postgresql@sha256:${"a".repeat(64)}`)).toBeUndefined();
+    expect(cnpgImageRelease("registry:5000/postgresql")).toBeUndefined();
   });
 
   it("says unknown for a type the model does not know, and ignores ignoreChanges and component resources", () => {
