@@ -211,7 +211,7 @@ describe("PostgresLayoutJob (the layout applied in-cluster)", () => {
       `stellaops-postgres-layout-${layoutJobSuffix(hash, credentialFingerprint(verifiers))}`,
     );
     const container = inputs.spec.template.spec.containers[0];
-    expect(container.image).toBe("ghcr.io/cloudnative-pg/postgresql:18.1");
+    expect(container.image).toBe("ghcr.io/cloudnative-pg/postgresql:18.1-standard-trixie");
     expect(container.command[2]).toContain('-v pw_graph="$PW_GRAPH"');
     expect(container.command[2]).toContain("-f /layout/layout.sql");
     expect(Object.fromEntries(container.env.map((e) => [e.name, e.value]))).toMatchObject({
