@@ -50,6 +50,36 @@ export function chartClientTls(secretName: string): Record<string, unknown> {
   };
 }
 
+/**
+ * Who nats-server runs as. The official image declares no USER, so without this it runs as root
+ * (nats-io/nats-docker @ 5b46acd "Release v2.12.1", 2.12.x/alpine3.22/Dockerfile); it needs to write only the
+ * pid directory (an emptyDir) and the JetStream store (the PVC, group-owned through fsGroup).
+ */
+export const NATS_UID = 1000;
+export const NATS_GID = 1000;
+
+/**
+ * PodSecurity `restricted` for the pod: non-root, RuntimeDefault seccomp, and fsGroup so the kubelet hands the
+ * JetStream volume (including one a root-run server wrote before) to the group; OnRootMismatch skips the
+ * recursive walk once the volume's root already matches, so a large store does not slow every start.
+ */
+export const NATS_POD_SECURITY_CONTEXT = {
+  runAsNonRoot: true,
+  runAsUser: NATS_UID,
+  runAsGroup: NATS_GID,
+  fsGroup: NATS_GID,
+  fsGroupChangePolicy: "OnRootMismatch",
+  seccompProfile: { type: "RuntimeDefault" },
+} as const;
+
+/** PodSecurity `restricted` for each container; nats-server writes nothing outside its volumes. */
+export const NATS_CONTAINER_SECURITY_CONTEXT = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ["ALL"] },
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+} as const;
+
 export function routeUrlEnv(index: number): string {
   return `NATS_ROUTE_URL_${index}`;
 }
@@ -193,14 +223,21 @@ export function natsChartValues(input: NatsChartValuesInput): Record<string, unk
     container: {
       image: chartImage(kubernetes.image),
       env,
+      merge: { securityContext: { ...NATS_CONTAINER_SECURITY_CONTEXT } },
     },
     // One image fewer to mirror: config changes roll the pods (checksum annotations) instead of hot reloading.
-    reloader: { enabled: false },
+    // Its securityContext still passes `restricted`, should the reloader ever be turned on.
+    reloader: { enabled: false, merge: { securityContext: { ...NATS_CONTAINER_SECURITY_CONTEXT } } },
+    // nats-box is an interactive toolbox Deployment (a shell and the nats CLI) that would hold client contexts:
+    // nothing StellaOps needs, a credential holder and a further image to mirror. Off.
     natsBox: { enabled: false },
     promExporter: { enabled: false },
     podTemplate: {
       configChecksumAnnotation: true,
-      merge: { metadata: { annotations: { ...input.podAnnotations } } },
+      merge: {
+        metadata: { annotations: { ...input.podAnnotations } },
+        spec: { securityContext: { ...NATS_POD_SECURITY_CONTEXT } },
+      },
     },
   };
 }

@@ -80,7 +80,18 @@ describe("NatsKubernetes", () => {
     });
     expect(values.config.cluster).toEqual({ enabled: false });
     expect(values.natsBox).toEqual({ enabled: false });
-    expect(values.reloader).toEqual({ enabled: false });
+    expect(values.reloader).toMatchObject({ enabled: false });
+    // The image runs as root unless told otherwise; the JetStream volume is handed to the group.
+    expect(values.podTemplate.merge.spec.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: 1000,
+      fsGroup: 1000,
+      seccompProfile: { type: "RuntimeDefault" },
+    });
+    expect(values.container.merge.securityContext).toMatchObject({
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ["ALL"] },
+    });
     expect(values.container.image).toEqual({ repository: "nats", tag: "2.12.1-alpine" });
     expect(values.global.image.pullSecretNames).toEqual(["mirror-pull"]);
     expect(values.service).toEqual({ name: "nats" });
