@@ -1,7 +1,7 @@
-import * as docker from "@pulumi/docker";
+import type * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { statefulResourceOptions, type AdminCredentials, type ServerEndpoint } from "../contract";
-import { dockerImage } from "../docker/image";
+import type { AdminCredentials, ServerEndpoint } from "../contract";
+import { dockerDataServer } from "../docker/dataServer";
 import type { DockerPlatform } from "../platform";
 import { NO_ROTATION, rotationId, rotationToken, type RotationTokens } from "../rotation";
 import {
@@ -72,7 +72,6 @@ export class ObjectStoreDockerServer extends pulumi.ComponentResource implements
   constructor(name: string, args: ObjectStoreDockerServerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("stellaops:objectStore:DockerServer", name, {}, opts);
     const { platform, docker: settings } = args;
-    const provider = platform.provider;
     // New keys change the container's env, which replaces the container (env is ForceNew in the Docker
     // provider), and RustFS reads its root keys from env at start.
     const credentials = generatedRustfsCredentials(
@@ -81,30 +80,18 @@ export class ObjectStoreDockerServer extends pulumi.ComponentResource implements
       rotationToken(args.rotation ?? NO_ROTATION, rotationId.objectStoreRoot),
     );
 
-    const labels = Object.entries(platform.labels).map(([label, value]) => ({ label, value }));
-    // The volume's inputs depend on the name prefix only: no harmless edit may replace it (and the objects in it).
-    this.volume = new docker.Volume(
-      `${name}-data`,
-      { name: `${platform.namePrefix}-rustfs-data`, labels },
-      {
-        parent: this,
-        provider,
-        ...statefulResourceOptions(platform.stateful),
-        // Docker cannot relabel a volume: a label change would replace it, so labels are set at creation only.
-        ignoreChanges: ["labels"],
-      },
-    );
-
-    const image = dockerImage(`${name}-image`, settings.image, platform, this);
     const ports = [{ internal: settings.port, external: settings.hostPort, ip: platform.bindAddress }];
     if (settings.consoleEnabled) {
       ports.push({ internal: RUSTFS_CONSOLE_PORT, external: settings.consoleHostPort, ip: platform.bindAddress });
     }
-    this.container = new docker.Container(
-      `${name}-server`,
+    const server = dockerDataServer(
+      name,
       {
-        name: `${platform.namePrefix}-rustfs`,
-        image: image.imageId,
+        platform,
+        hostName: "rustfs",
+        image: settings.image,
+        dataPath: RUSTFS_DATA_DIR,
+        volume: { labelled: true },
         // The uid:gid the image creates (`adduser -u 10001`) and runs as; explicit so no mirror can make it root.
         user: `${RUSTFS_UID}:${RUSTFS_UID}`,
         envs: pulumi
@@ -114,10 +101,7 @@ export class ObjectStoreDockerServer extends pulumi.ComponentResource implements
             `RUSTFS_SECRET_KEY=${secretKey}`,
             ...rustfsEnvironment(settings),
           ]),
-        restart: "unless-stopped",
-        networksAdvanced: [{ name: platform.network.name, aliases: ["rustfs"] }],
         ports,
-        volumes: [{ volumeName: this.volume.name, containerPath: RUSTFS_DATA_DIR }],
         healthcheck: {
           tests: rustfsHealthcheckTest(settings.port),
           interval: "10s",
@@ -125,14 +109,13 @@ export class ObjectStoreDockerServer extends pulumi.ComponentResource implements
           retries: 6,
           startPeriod: "60s",
         },
-        wait: true,
-        waitTimeout: 300,
         // Let RustFS finish in-flight writes before SIGKILL.
         stopTimeout: 30,
-        labels,
       },
-      { parent: this, provider },
+      this,
     );
+    this.volume = server.volume;
+    this.container = server.container;
 
     this.endpoint = { host: this.container.name, port: pulumi.output(settings.port) };
     this.adminEndpoint = { host: pulumi.output(platform.adminAddress), port: pulumi.output(settings.hostPort) };
