@@ -3,11 +3,12 @@ import type * as pulumi from "@pulumi/pulumi";
 import { statefulResourceOptions } from "../contract";
 import type { DockerPlatform } from "../platform";
 import { dockerImage } from "./image";
+import { dockerLogOptions } from "./logs";
 
 /**
  * One data server on the Docker host, the way every area runs one: a named volume that outlives the container
- * (protect/retainOnDelete from config), the pinned image, and one container on the platform network with
- * `restart: unless-stopped` and a healthcheck that `pulumi up` waits on.
+ * (protect/retainOnDelete from config), the pinned image, and one container on the platform network with the
+ * host's log rotation (`docker.logs`), `restart: unless-stopped` and a healthcheck that `pulumi up` waits on.
  *
  * Children are `<name>-data`, `<name>-image` and `<name>-server`; on the host the container is
  * `<namePrefix>-<hostName>` and the volume `<namePrefix>-<hostName>-data`, and the container answers to
@@ -105,6 +106,8 @@ export function dockerDataServer(name: string, args: DockerDataServerArgs, paren
       healthcheck: { ...args.healthcheck },
       wait: true,
       waitTimeout: 300,
+      // Rotated by size (docker.logs): Docker's default json-file log has no limit and fills the host's disk.
+      ...dockerLogOptions(platform.logs),
       ...(args.shmSize !== undefined ? { shmSize: args.shmSize } : {}),
       ...(args.stopSignal !== undefined ? { stopSignal: args.stopSignal } : {}),
       stopTimeout: args.stopTimeout,
