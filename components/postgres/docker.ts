@@ -8,7 +8,8 @@ import { majorOf } from "../settingsCommon";
 import { SettingsError } from "../settingsProblem";
 import { majorVersionGuard } from "./majorGuard";
 import { imageMajorProblems } from "./majorVersion";
-import { dockerStartCommand, SUPERUSER_VERIFIER_PATH } from "./dockerSuperuser";
+import { dockerStartCommand, SUPERUSER_PASSWORD_PATH, SUPERUSER_VERIFIER_PATH } from "./dockerSuperuser";
+import { POSTGRES_PASSWORD_FILE_ENV } from "./imageFacts";
 import { adminPassword } from "./passwords";
 import { stableScramVerifier } from "./scram";
 import { POSTGRES_PORT, type PostgresServer } from "./server";
@@ -86,11 +87,14 @@ export class PostgresDockerServer extends pulumi.ComponentResource implements Po
         volume: { driver: "local", labelled: false },
         // The image sets host connections to scram-sha-256 when a password is given; the socket stays `trust`
         // inside the container (only `docker exec` reaches it, which needs Docker access anyway).
-        // POSTGRES_PASSWORD counts only when the image initialises an empty data directory; on every later start
-        // the command's script sets the uploaded verifier first (dockerSuperuser.ts), so a rotation reaches it.
-        envs: pulumi.secret(password.apply((pw) => ["POSTGRES_USER=postgres", `POSTGRES_PASSWORD=${pw}`])),
+        // The password is an uploaded root-only file, so `docker inspect` shows its path only: the entrypoint
+        // reads POSTGRES_PASSWORD_FILE as root before it drops to the postgres user (imageFacts.ts). It counts only
+        // when the image initialises an empty data directory; on every later start the command's script sets the
+        // uploaded verifier first (dockerSuperuser.ts), so a rotation reaches it.
+        envs: ["POSTGRES_USER=postgres", `${POSTGRES_PASSWORD_FILE_ENV}=${SUPERUSER_PASSWORD_PATH}`],
         command: dockerStartCommand(dockerServerCommand(dockerSettings)),
         uploads: [
+          { file: SUPERUSER_PASSWORD_PATH, content: password, permissions: "0400" },
           {
             file: SUPERUSER_VERIFIER_PATH,
             content: pulumi.secret(password.apply((pw) => stableScramVerifier("postgres", pw))),
