@@ -6,11 +6,18 @@ import type { DockerPlatform } from "../platform";
 import { NO_ROTATION, rotationId, rotationToken, type RotationTokens } from "../rotation";
 import {
   generatedRustfsCredentials,
+  RUSTFS_ACCESS_KEY_PATH,
   RUSTFS_DATA_DIR,
-  RUSTFS_HEALTH_PATH,
   RUSTFS_NO_UPDATE_CHECK,
+  RUSTFS_SECRET_KEY_PATH,
   RUSTFS_UID,
 } from "./rustfs";
+import {
+  RUSTFS_ACCESS_KEY_FILE_ENV,
+  RUSTFS_LOGS_TO_STDOUT,
+  RUSTFS_READINESS_PATH,
+  RUSTFS_SECRET_KEY_FILE_ENV,
+} from "./rustfsFacts";
 import { s3BaseUrl, type ObjectStoreServer } from "./server";
 import type { ObjectStoreDockerSettings } from "./settings";
 
@@ -18,21 +25,29 @@ import type { ObjectStoreDockerSettings } from "./settings";
 export const RUSTFS_CONSOLE_PORT = 9001;
 
 /**
- * The container healthcheck: GET /health on the S3 port from inside the container. The rustfs/rustfs image is
- * Alpine with curl installed (its Dockerfile's runtime stage: `apk add ... curl`), so no extra tool is needed.
+ * The container healthcheck, which `wait: true` (and so the bucket layout) waits on: GET /health/ready on the S3
+ * port from inside the container, 503 until storage and IAM are ready (/health answers 200 before that). The
+ * rustfs/rustfs image is Alpine with curl installed (its Dockerfile's runtime stage: `apk add ... curl`).
  */
 export function rustfsHealthcheckTest(port: number): string[] {
-  return ["CMD", "curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${port}${RUSTFS_HEALTH_PATH}`];
+  return ["CMD", "curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${port}${RUSTFS_READINESS_PATH}`];
 }
 
-/** RustFS's own settings as environment variables (credentials are added separately, as secrets). */
+/**
+ * RustFS's settings as environment variables. No secret among them: the root keys are uploaded files the
+ * `*_FILE` variables point at, so `docker inspect` shows paths, not keys.
+ */
 export function rustfsEnvironment(settings: ObjectStoreDockerSettings): string[] {
   return [
+    `${RUSTFS_ACCESS_KEY_FILE_ENV}=${RUSTFS_ACCESS_KEY_PATH}`,
+    `${RUSTFS_SECRET_KEY_FILE_ENV}=${RUSTFS_SECRET_KEY_PATH}`,
     `RUSTFS_ADDRESS=:${settings.port}`,
     `RUSTFS_VOLUMES=${RUSTFS_DATA_DIR}`,
     `RUSTFS_REGION=${settings.region}`,
     `RUSTFS_CONSOLE_ENABLE=${settings.consoleEnabled}`,
     `${RUSTFS_NO_UPDATE_CHECK.name}=${RUSTFS_NO_UPDATE_CHECK.value}`,
+    // Logs to stdout (the container's log, rotated by docker.logs), not to files in the container layer.
+    `${RUSTFS_LOGS_TO_STDOUT.name}=${RUSTFS_LOGS_TO_STDOUT.value}`,
     ...(settings.consoleEnabled ? [`RUSTFS_CONSOLE_ADDRESS=:${RUSTFS_CONSOLE_PORT}`] : []),
   ];
 }
@@ -72,8 +87,8 @@ export class ObjectStoreDockerServer extends pulumi.ComponentResource implements
   constructor(name: string, args: ObjectStoreDockerServerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("stellaops:objectStore:DockerServer", name, {}, opts);
     const { platform, docker: settings } = args;
-    // New keys change the container's env, which replaces the container (env is ForceNew in the Docker
-    // provider), and RustFS reads its root keys from env at start.
+    // New keys change the uploaded key files, which replaces the container (uploads are ForceNew in the Docker
+    // provider), and RustFS reads its root keys from those files at start.
     const credentials = generatedRustfsCredentials(
       name,
       this,
@@ -94,13 +109,13 @@ export class ObjectStoreDockerServer extends pulumi.ComponentResource implements
         volume: { labelled: true },
         // The uid:gid the image creates (`adduser -u 10001`) and runs as; explicit so no mirror can make it root.
         user: `${RUSTFS_UID}:${RUSTFS_UID}`,
-        envs: pulumi
-          .all([credentials.accessKey, credentials.secretKey])
-          .apply(([accessKey, secretKey]) => [
-            `RUSTFS_ACCESS_KEY=${accessKey}`,
-            `RUSTFS_SECRET_KEY=${secretKey}`,
-            ...rustfsEnvironment(settings),
-          ]),
+        envs: rustfsEnvironment(settings),
+        // Owned by root (the provider's upload archive carries uid 0) and readable by all: the container runs
+        // only uid 10001, which must read them (the entrypoint checks `-r`), and no other user exists in it.
+        uploads: [
+          { file: RUSTFS_ACCESS_KEY_PATH, content: credentials.accessKey, permissions: "0444" },
+          { file: RUSTFS_SECRET_KEY_PATH, content: credentials.secretKey, permissions: "0444" },
+        ],
         ports,
         healthcheck: {
           tests: rustfsHealthcheckTest(settings.port),
