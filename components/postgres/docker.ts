@@ -94,12 +94,12 @@ export class PostgresDockerServer extends pulumi.ComponentResource implements Po
         envs: ["POSTGRES_USER=postgres", `${POSTGRES_PASSWORD_FILE_ENV}=${SUPERUSER_PASSWORD_PATH}`],
         command: dockerStartCommand(dockerServerCommand(dockerSettings)),
         uploads: [
-          { file: SUPERUSER_PASSWORD_PATH, content: password, permissions: "0400" },
           {
             file: SUPERUSER_VERIFIER_PATH,
             content: pulumi.secret(password.apply((pw) => stableScramVerifier("postgres", pw))),
             permissions: "0400",
           },
+          { file: SUPERUSER_PASSWORD_PATH, content: password, permissions: "0400" },
         ],
         ports: [
           { internal: POSTGRES_PORT, external: dockerSettings.hostPort, ip: platform.bindAddress, protocol: "tcp" },

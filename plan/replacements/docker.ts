@@ -74,7 +74,7 @@ export const DOCKER_RULES: readonly ReplacementRule[] = [
     // Optional; both ForceNew: a first `docker.logs` (or any later edit of it) recreates every container once.
     // DeleteBeforeReplace: pulumi/pulumi-docker @ v5.1.0, provider/resources.go (ResourceInfo of docker_container).
     onReplace:
-      "the old container is stopped and removed first, then a new one is created (the bridge sets DeleteBeforeReplace on docker_container, so the fixed container name never clashes): clients lose their connections until its healthcheck passes; the data lives on the named docker:index/volume:Volume, a separate resource this does not touch, so it survives",
+      "The old container is stopped and removed first, then a new one is created (the bridge sets DeleteBeforeReplace on docker_container, so the fixed container name never clashes): clients lose their connections until its healthcheck passes; the data lives on the named docker:index/volume:Volume, a separate resource this does not touch, so it survives",
     stateDependent: [
       {
         path: field<docker.ContainerArgs>("healthcheck"),

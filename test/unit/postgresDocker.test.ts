@@ -108,12 +108,12 @@ describe("PostgresDockerServer", () => {
     await settled();
     const container = findResource(CONTAINER, "postgres-server");
     const uploads = container.inputs["uploads"] as Record<string, unknown>[];
-    expect(uploads.map((u) => u["file"])).toEqual([SUPERUSER_PASSWORD_PATH, SUPERUSER_VERIFIER_PATH]);
-    const verifier = uploads[1];
+    expect(uploads.map((u) => u["file"])).toEqual([SUPERUSER_VERIFIER_PATH, SUPERUSER_PASSWORD_PATH]);
+    const verifier = uploads[0];
     expect(verifier).toMatchObject({ file: SUPERUSER_VERIFIER_PATH, permissions: "0400" });
     expect(isSecret(verifier["content"])).toBe(true);
     const password = findResource("random:index/randomPassword:RandomPassword", "postgres-superuser-password");
-    const plain = unwrapSecrets(uploads[0]["content"]) as string;
+    const plain = unwrapSecrets(uploads[1]["content"]) as string;
     expect(unwrapSecrets(verifier["content"])).toBe(stableScramVerifier("postgres", plain));
     expect(password.inputs).not.toHaveProperty("keepers");
     // The server command still ends the container's command line, after the script.
