@@ -73,6 +73,21 @@ describe("docker.logs on the containers (dev stack, NATS on)", () => {
     }
   });
 
+  it("builds every data server the same way: its volume mounted and waited for, restart and healthcheck wait", async () => {
+    const plan = await planned;
+    for (const c of plan.resources.filter((r) => r.type === CONTAINER)) {
+      const role = c.name.replace(/-server$/, "");
+      const volume = plan.resources.find((r) => r.type === VOLUME && r.name === `${role}-data`);
+      expect(volume, c.name).toBeDefined();
+      expect(volume?.options).toMatchObject({ protect: false, retainOnDelete: false });
+      const volumes = c.inputs["volumes"] as { volumeName: string }[];
+      expect(volumes[0].volumeName, c.name).toBe(volume?.inputs["name"]);
+      expect(c.dependencies, c.name).toContain(volume?.urn);
+      expect(c.inputs, c.name).toMatchObject({ restart: "unless-stopped", wait: true, waitTimeout: 300 });
+      expect(c.inputs["healthcheck"], c.name).toBeDefined();
+    }
+  });
+
   it("predicts the containers' replacement from a stack without rotation, says the volumes survive, keeps them", async () => {
     const head = await planned;
     // The same stack as it was planned before docker.logs existed: no log settings on any container.
