@@ -2,6 +2,7 @@ import type * as aws from "@pulumi/aws";
 import type * as docker from "@pulumi/docker";
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import type { DockerLogSettings } from "./docker/logs";
 import type { ChartSource } from "./settingsCommon";
 import type { StatefulOptions } from "./contract";
 
@@ -24,6 +25,8 @@ export interface DockerPlatform {
   /** Sealed site: images come only from the mirror, pinned by digest (validated in profiles/config.ts). */
   readonly airgapped: boolean;
   readonly labels: Readonly<Record<string, string>>;
+  /** Log driver and rotation of every container (`docker.logs`). */
+  readonly logs: DockerLogSettings;
   readonly stateful: StatefulOptions;
 }
 

@@ -55,6 +55,8 @@ export interface Prediction {
   hazards: HazardFinding[];
   /** What the plan cannot decide (state-dependent replacement, an unmodelled type or provider change). */
   caveats: string[];
+  /** Verdict replace: what the replacement does on the platform (what survives it), from the model. */
+  onReplace?: string;
   /** The model entry's source, when the type is modelled. */
   source?: UpstreamSource;
 }
@@ -191,8 +193,10 @@ export function predictChange(resource: ChangedResource): Prediction {
     if (isLayoutScript(c.before) && isLayoutScript(c.after))
       prediction.hazards.push(...layoutScriptHazards(c.before, c.after));
   }
-  if (prediction.forcedBy.length > 0) prediction.verdict = "replace";
-  else if (prediction.hazards.length > 0) prediction.verdict = "hazard";
+  if (prediction.forcedBy.length > 0) {
+    prediction.verdict = "replace";
+    if (rule.onReplace !== undefined) prediction.onReplace = rule.onReplace;
+  } else if (prediction.hazards.length > 0) prediction.verdict = "hazard";
   else if (providerChange) prediction.verdict = "unknown";
   return prediction;
 }

@@ -35,6 +35,8 @@ export interface ReplacementRule {
    * an update, never turned into one silently.
    */
   stateDependent?: readonly { path: string; reason: string }[];
+  /** What a replacement does on the platform, in an operator's words: what is interrupted, what survives. */
+  onReplace?: string;
   source: UpstreamSource;
 }
 

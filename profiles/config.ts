@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { OPTIONAL_SERVICE_IDS } from "../components/catalog";
 import { kmsKeyArn } from "../components/kmsKey";
+import { dockerLogSettings } from "../components/docker/logs";
 import {
   awsTags,
   distinctItems,
@@ -127,6 +128,8 @@ export const dockerPlatformSettings = z.strictObject({
     })
     .optional(),
   labels,
+  /** Log rotation of every container (components/docker/logs.ts). */
+  logs: dockerLogSettings.prefault({}),
   postgres: postgresDockerSettings.prefault({}),
   valkey: valkeyDockerSettings.prefault({}),
   objectStore: objectStoreDockerSettings.prefault({}),

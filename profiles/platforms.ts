@@ -48,6 +48,7 @@ export function dockerPlatform(cfg: ConfigOf<"docker">): DockerPlatform {
     namePrefix,
     airgapped: cfg.airgap.sealed,
     labels,
+    logs: cfg.docker.logs,
     stateful: statefulOf(cfg),
   };
 }

@@ -1,7 +1,7 @@
-import * as docker from "@pulumi/docker";
+import type * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { statefulResourceOptions, type AdminCredentials, type ServerContract, type ServerEndpoint } from "../contract";
-import { dockerImage } from "../docker/image";
+import type { AdminCredentials, ServerContract, ServerEndpoint } from "../contract";
+import { dockerDataServer } from "../docker/dataServer";
 import type { DockerPlatform } from "../platform";
 import type { NatsAppUsers } from "./appUsers";
 import { ADMIN_USER, renderNatsServerConf, type NatsTlsFiles } from "./config";
@@ -59,7 +59,6 @@ export class NatsDocker extends pulumi.ComponentResource implements ServerContra
   constructor(name: string, args: NatsDockerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("stellaops:nats:DockerServer", name, {}, opts);
     const { platform, settings } = args;
-    const provider = platform.provider;
     const containerName = `${platform.namePrefix}-nats`;
     const publishMonitor = args.docker.monitorHostPort !== undefined;
     const tls = args.docker.tls;
@@ -96,39 +95,22 @@ export class NatsDocker extends pulumi.ComponentResource implements ServerContra
         }),
       );
 
-    const labels = Object.entries(platform.labels).map(([label, value]) => ({ label, value }));
-    // The volume's inputs depend on the name prefix only: no harmless edit may replace it (and the streams in it).
-    this.volume = new docker.Volume(
-      `${name}-data`,
-      { name: `${platform.namePrefix}-nats-data`, labels },
-      {
-        parent: this,
-        provider,
-        ...statefulResourceOptions(platform.stateful),
-        // Docker cannot relabel a volume: a label change would replace it, so labels are set at creation only.
-        ignoreChanges: ["labels"],
-      },
-    );
-
-    const image = dockerImage(`${name}-image`, args.docker.image, platform, this);
     const ports = [{ internal: NATS_CLIENT_PORT, external: args.docker.hostPort, ip: platform.bindAddress }];
     if (args.docker.monitorHostPort !== undefined) {
       ports.push({ internal: settings.monitorPort, external: args.docker.monitorHostPort, ip: platform.bindAddress });
     }
-    this.container = new docker.Container(
-      `${name}-server`,
+    const server = dockerDataServer(
+      name,
       {
-        name: containerName,
-        image: image.imageId,
+        platform,
+        hostName: "nats",
+        image: args.docker.image,
+        dataPath: STORE_DIR,
+        volume: { labelled: true },
         command: ["nats-server", "--config", CONF_PATH],
-        restart: "unless-stopped",
-        networksAdvanced: [{ name: platform.network.name, aliases: ["nats"] }],
         ports,
-        volumes: [
-          { volumeName: this.volume.name, containerPath: STORE_DIR },
-          // The operator's certificate and key, read in place: the key never enters Pulumi state.
-          ...(tls ? [{ hostPath: tls.hostDir, containerPath: TLS_DIR, readOnly: true }] : []),
-        ],
+        // The operator's certificate and key, read in place: the key never enters Pulumi state.
+        extraVolumes: tls ? [{ hostPath: tls.hostDir, containerPath: TLS_DIR, readOnly: true }] : [],
         uploads: [{ file: CONF_PATH, content: this.natsConf, permissions: "0644" }],
         healthcheck: {
           tests: dockerHealthcheckTest(settings.monitorPort),
@@ -138,14 +120,13 @@ export class NatsDocker extends pulumi.ComponentResource implements ServerContra
           // Recovering large streams at start takes a while; poll fast until the first success.
           startPeriod: "120s",
         },
-        wait: true,
-        waitTimeout: 300,
         // JetStream flushes its stores on SIGTERM; give it time before SIGKILL.
         stopTimeout: 60,
-        labels,
       },
-      { parent: this, provider },
+      this,
     );
+    this.volume = server.volume;
+    this.container = server.container;
 
     this.endpoint = { host: this.container.name, port: pulumi.output(NATS_CLIENT_PORT) };
     this.adminEndpoint = { host: pulumi.output(platform.adminAddress), port: pulumi.output(args.docker.hostPort) };

@@ -1,16 +1,23 @@
-import * as docker from "@pulumi/docker";
+import type * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { statefulResourceOptions, type AdminCredentials, type ServerEndpoint } from "../contract";
-import { dockerImage } from "../docker/image";
+import type { AdminCredentials, ServerEndpoint } from "../contract";
+import { dockerDataServer } from "../docker/dataServer";
 import type { DockerPlatform } from "../platform";
 import { NO_ROTATION, rotationId, rotationToken, type RotationTokens } from "../rotation";
 import {
   generatedRustfsCredentials,
+  RUSTFS_ACCESS_KEY_PATH,
   RUSTFS_DATA_DIR,
-  RUSTFS_HEALTH_PATH,
   RUSTFS_NO_UPDATE_CHECK,
+  RUSTFS_SECRET_KEY_PATH,
   RUSTFS_UID,
 } from "./rustfs";
+import {
+  RUSTFS_ACCESS_KEY_FILE_ENV,
+  RUSTFS_LOGS_TO_STDOUT,
+  RUSTFS_READINESS_PATH,
+  RUSTFS_SECRET_KEY_FILE_ENV,
+} from "./rustfsFacts";
 import { s3BaseUrl, type ObjectStoreServer } from "./server";
 import type { ObjectStoreDockerSettings } from "./settings";
 
@@ -18,21 +25,29 @@ import type { ObjectStoreDockerSettings } from "./settings";
 export const RUSTFS_CONSOLE_PORT = 9001;
 
 /**
- * The container healthcheck: GET /health on the S3 port from inside the container. The rustfs/rustfs image is
- * Alpine with curl installed (its Dockerfile's runtime stage: `apk add ... curl`), so no extra tool is needed.
+ * The container healthcheck, which `wait: true` (and so the bucket layout) waits on: GET /health/ready on the S3
+ * port from inside the container, 503 until storage and IAM are ready (/health answers 200 before that). The
+ * rustfs/rustfs image is Alpine with curl installed (its Dockerfile's runtime stage: `apk add ... curl`).
  */
 export function rustfsHealthcheckTest(port: number): string[] {
-  return ["CMD", "curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${port}${RUSTFS_HEALTH_PATH}`];
+  return ["CMD", "curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${port}${RUSTFS_READINESS_PATH}`];
 }
 
-/** RustFS's own settings as environment variables (credentials are added separately, as secrets). */
+/**
+ * RustFS's settings as environment variables. No secret among them: the root keys are uploaded files the
+ * `*_FILE` variables point at, so `docker inspect` shows paths, not keys.
+ */
 export function rustfsEnvironment(settings: ObjectStoreDockerSettings): string[] {
   return [
+    `${RUSTFS_ACCESS_KEY_FILE_ENV}=${RUSTFS_ACCESS_KEY_PATH}`,
+    `${RUSTFS_SECRET_KEY_FILE_ENV}=${RUSTFS_SECRET_KEY_PATH}`,
     `RUSTFS_ADDRESS=:${settings.port}`,
     `RUSTFS_VOLUMES=${RUSTFS_DATA_DIR}`,
     `RUSTFS_REGION=${settings.region}`,
     `RUSTFS_CONSOLE_ENABLE=${settings.consoleEnabled}`,
     `${RUSTFS_NO_UPDATE_CHECK.name}=${RUSTFS_NO_UPDATE_CHECK.value}`,
+    // Logs to stdout (the container's log, rotated by docker.logs), not to files in the container layer.
+    `${RUSTFS_LOGS_TO_STDOUT.name}=${RUSTFS_LOGS_TO_STDOUT.value}`,
     ...(settings.consoleEnabled ? [`RUSTFS_CONSOLE_ADDRESS=:${RUSTFS_CONSOLE_PORT}`] : []),
   ];
 }
@@ -72,52 +87,36 @@ export class ObjectStoreDockerServer extends pulumi.ComponentResource implements
   constructor(name: string, args: ObjectStoreDockerServerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("stellaops:objectStore:DockerServer", name, {}, opts);
     const { platform, docker: settings } = args;
-    const provider = platform.provider;
-    // New keys change the container's env, which replaces the container (env is ForceNew in the Docker
-    // provider), and RustFS reads its root keys from env at start.
+    // New keys change the uploaded key files, which replaces the container (uploads are ForceNew in the Docker
+    // provider), and RustFS reads its root keys from those files at start.
     const credentials = generatedRustfsCredentials(
       name,
       this,
       rotationToken(args.rotation ?? NO_ROTATION, rotationId.objectStoreRoot),
     );
 
-    const labels = Object.entries(platform.labels).map(([label, value]) => ({ label, value }));
-    // The volume's inputs depend on the name prefix only: no harmless edit may replace it (and the objects in it).
-    this.volume = new docker.Volume(
-      `${name}-data`,
-      { name: `${platform.namePrefix}-rustfs-data`, labels },
-      {
-        parent: this,
-        provider,
-        ...statefulResourceOptions(platform.stateful),
-        // Docker cannot relabel a volume: a label change would replace it, so labels are set at creation only.
-        ignoreChanges: ["labels"],
-      },
-    );
-
-    const image = dockerImage(`${name}-image`, settings.image, platform, this);
     const ports = [{ internal: settings.port, external: settings.hostPort, ip: platform.bindAddress }];
     if (settings.consoleEnabled) {
       ports.push({ internal: RUSTFS_CONSOLE_PORT, external: settings.consoleHostPort, ip: platform.bindAddress });
     }
-    this.container = new docker.Container(
-      `${name}-server`,
+    const server = dockerDataServer(
+      name,
       {
-        name: `${platform.namePrefix}-rustfs`,
-        image: image.imageId,
+        platform,
+        hostName: "rustfs",
+        image: settings.image,
+        dataPath: RUSTFS_DATA_DIR,
+        volume: { labelled: true },
         // The uid:gid the image creates (`adduser -u 10001`) and runs as; explicit so no mirror can make it root.
         user: `${RUSTFS_UID}:${RUSTFS_UID}`,
-        envs: pulumi
-          .all([credentials.accessKey, credentials.secretKey])
-          .apply(([accessKey, secretKey]) => [
-            `RUSTFS_ACCESS_KEY=${accessKey}`,
-            `RUSTFS_SECRET_KEY=${secretKey}`,
-            ...rustfsEnvironment(settings),
-          ]),
-        restart: "unless-stopped",
-        networksAdvanced: [{ name: platform.network.name, aliases: ["rustfs"] }],
+        envs: rustfsEnvironment(settings),
+        // Owned by root (the provider's upload archive carries uid 0) and readable by all: the container runs
+        // only uid 10001, which must read them (the entrypoint checks `-r`), and no other user exists in it.
+        uploads: [
+          { file: RUSTFS_ACCESS_KEY_PATH, content: credentials.accessKey, permissions: "0444" },
+          { file: RUSTFS_SECRET_KEY_PATH, content: credentials.secretKey, permissions: "0444" },
+        ],
         ports,
-        volumes: [{ volumeName: this.volume.name, containerPath: RUSTFS_DATA_DIR }],
         healthcheck: {
           tests: rustfsHealthcheckTest(settings.port),
           interval: "10s",
@@ -125,14 +124,13 @@ export class ObjectStoreDockerServer extends pulumi.ComponentResource implements
           retries: 6,
           startPeriod: "60s",
         },
-        wait: true,
-        waitTimeout: 300,
         // Let RustFS finish in-flight writes before SIGKILL.
         stopTimeout: 30,
-        labels,
       },
-      { parent: this, provider },
+      this,
     );
+    this.volume = server.volume;
+    this.container = server.container;
 
     this.endpoint = { host: this.container.name, port: pulumi.output(settings.port) };
     this.adminEndpoint = { host: pulumi.output(platform.adminAddress), port: pulumi.output(settings.hostPort) };

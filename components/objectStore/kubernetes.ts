@@ -3,13 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { statefulResourceOptions, type AdminCredentials, type ServerEndpoint } from "../contract";
 import type { KubernetesPlatform } from "../platform";
 import { credentialFingerprintOutput, NO_ROTATION, rotationId, rotationToken, type RotationTokens } from "../rotation";
-import {
-  generatedRustfsCredentials,
-  RUSTFS_DATA_DIR,
-  RUSTFS_HEALTH_PATH,
-  RUSTFS_NO_UPDATE_CHECK,
-  RUSTFS_UID,
-} from "./rustfs";
+import { generatedRustfsCredentials, RUSTFS_DATA_DIR, RUSTFS_NO_UPDATE_CHECK, RUSTFS_UID } from "./rustfs";
+import { RUSTFS_LIVENESS_PATH, RUSTFS_LOGS_TO_STDOUT, RUSTFS_READINESS_PATH } from "./rustfsFacts";
 import { parseS3Url, s3BaseUrl, type ObjectStoreServer } from "./server";
 import type { ObjectStoreKubernetesSettings } from "./settings";
 
@@ -118,8 +113,8 @@ export class ObjectStoreKubernetesServer extends pulumi.ComponentResource implem
       name: key,
       valueFrom: { secretKeyRef: { name: this.credentialsSecret.metadata.name, key } },
     });
-    const probe = (failureThreshold: number, periodSeconds: number) => ({
-      httpGet: { path: RUSTFS_HEALTH_PATH, port: "s3" },
+    const probe = (path: string, failureThreshold: number, periodSeconds: number) => ({
+      httpGet: { path, port: "s3" },
       periodSeconds,
       timeoutSeconds: 3,
       failureThreshold,
@@ -167,12 +162,16 @@ export class ObjectStoreKubernetesServer extends pulumi.ComponentResource implem
                     { name: "RUSTFS_REGION", value: settings.region },
                     { name: "RUSTFS_CONSOLE_ENABLE", value: "false" },
                     RUSTFS_NO_UPDATE_CHECK,
+                    // Logs to stdout (what `kubectl logs` and the node's log collection read), not to files.
+                    RUSTFS_LOGS_TO_STDOUT,
                   ],
                   ports: [{ name: "s3", containerPort: settings.port, protocol: "TCP" }],
                   // Generous start-up budget: a large volume takes a while to scan before RustFS serves.
-                  startupProbe: probe(60, 5),
-                  readinessProbe: probe(3, 5),
-                  livenessProbe: probe(6, 10),
+                  // Start-up and liveness ask whether the process runs (/health); readiness, which the rollout
+                  // Pulumi waits on and the Service's endpoints follow, whether storage and IAM are ready.
+                  startupProbe: probe(RUSTFS_LIVENESS_PATH, 60, 5),
+                  readinessProbe: probe(RUSTFS_READINESS_PATH, 3, 5),
+                  livenessProbe: probe(RUSTFS_LIVENESS_PATH, 6, 10),
                   securityContext: {
                     allowPrivilegeEscalation: false,
                     readOnlyRootFilesystem: true,
@@ -180,7 +179,8 @@ export class ObjectStoreKubernetesServer extends pulumi.ComponentResource implem
                   },
                   volumeMounts: [
                     { name: "data", mountPath: RUSTFS_DATA_DIR },
-                    // The image logs to /logs; with a read-only root filesystem it and /tmp need writable mounts.
+                    // Logs go to stdout; /logs stays a writable scratch mount (the image's log directory, should
+                    // anything still write there) beside /tmp, under the read-only root filesystem.
                     { name: "logs", mountPath: "/logs" },
                     { name: "tmp", mountPath: "/tmp" },
                   ],
@@ -195,7 +195,7 @@ export class ObjectStoreKubernetesServer extends pulumi.ComponentResource implem
           },
         },
       },
-      // Pulumi waits for the rollout (the pod ready on /health) before anything depends on it. One replica on a
+      // Pulumi waits for the rollout (the pod ready on /health/ready) before anything depends on it. One replica on a
       // ReadWriteOnce claim: a StatefulSet never runs the old and the new pod at once.
       { parent: this, provider },
     );

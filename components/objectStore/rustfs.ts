@@ -5,8 +5,9 @@ import { rotationKeepers } from "../rotation";
 /** What the rustfs/rustfs image fixes (its Dockerfile and entrypoint), shared by the Docker and Kubernetes servers. */
 export const RUSTFS_UID = 10001;
 export const RUSTFS_DATA_DIR = "/data";
-/** Unauthenticated liveness endpoint on the S3 port. */
-export const RUSTFS_HEALTH_PATH = "/health";
+/** Where the Docker container finds its root keys (uploaded files; see rustfsFacts.ts for who reads them). */
+export const RUSTFS_ACCESS_KEY_PATH = "/etc/stellaops/rustfs-access-key";
+export const RUSTFS_SECRET_KEY_PATH = "/etc/stellaops/rustfs-secret-key";
 /**
  * RustFS asks version.rustfs.com for updates at start-up unless told not to: an outbound call no server of a
  * sealed site may make, and one nobody should need from a storage server, so it is off everywhere.

@@ -1,14 +1,15 @@
-import * as docker from "@pulumi/docker";
+import type * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { statefulResourceOptions, type ServerEndpoint, type AdminCredentials } from "../contract";
-import { dockerImage } from "../docker/image";
+import type { ServerEndpoint, AdminCredentials } from "../contract";
+import { dockerDataServer } from "../docker/dataServer";
 import type { DockerPlatform } from "../platform";
 import type { RotationTokens } from "../rotation";
 import { majorOf } from "../settingsCommon";
 import { SettingsError } from "../settingsProblem";
 import { majorVersionGuard } from "./majorGuard";
 import { imageMajorProblems } from "./majorVersion";
-import { dockerStartCommand, SUPERUSER_VERIFIER_PATH } from "./dockerSuperuser";
+import { dockerStartCommand, SUPERUSER_PASSWORD_PATH, SUPERUSER_VERIFIER_PATH } from "./dockerSuperuser";
+import { POSTGRES_PASSWORD_FILE_ENV } from "./imageFacts";
 import { adminPassword } from "./passwords";
 import { stableScramVerifier } from "./scram";
 import { POSTGRES_PORT, type PostgresServer } from "./server";
@@ -63,8 +64,6 @@ export class PostgresDockerServer extends pulumi.ComponentResource implements Po
     super("stellaops:postgres:DockerServer", name, {}, opts);
     const { platform, settings } = args;
     const dockerSettings = args.docker;
-    const on = { parent: this, provider: platform.provider };
-    const containerName = `${platform.namePrefix}-postgres`;
     // The config loader reports this with the key; refusing here too keeps the data off an anonymous volume.
     const imageProblems = imageMajorProblems(["docker", "postgres", "image"], dockerSettings.image, settings.version);
     if (imageProblems.length > 0) throw new SettingsError(imageProblems);
@@ -74,27 +73,25 @@ export class PostgresDockerServer extends pulumi.ComponentResource implements Po
       this,
     );
 
-    const image = dockerImage(`${name}-image`, dockerSettings.image, platform, this);
     const superuserPassword = adminPassword(`${name}-superuser-password`, this, args.rotation);
-
-    // Only the name: no labels or options derived from other settings, so no harmless edit can replace it.
-    this.volume = new docker.Volume(
-      `${name}-data`,
-      { name: `${platform.namePrefix}-postgres-data`, driver: "local" },
-      { ...on, ...statefulResourceOptions(platform.stateful) },
-    );
-
     const password = pulumi.secret(superuserPassword.result);
-    this.container = new docker.Container(
-      `${name}-server`,
+    const server = dockerDataServer(
+      name,
       {
-        name: containerName,
-        image: image.imageId,
+        platform,
+        hostName: "postgres",
+        image: dockerSettings.image,
+        dataPath: dockerDataMountPath(settings.version),
+        // Only the name and driver: no labels or options derived from other settings, so no harmless edit can
+        // replace it.
+        volume: { driver: "local", labelled: false },
         // The image sets host connections to scram-sha-256 when a password is given; the socket stays `trust`
         // inside the container (only `docker exec` reaches it, which needs Docker access anyway).
-        // POSTGRES_PASSWORD counts only when the image initialises an empty data directory; on every later start
-        // the command's script sets the uploaded verifier first (dockerSuperuser.ts), so a rotation reaches it.
-        envs: pulumi.secret(password.apply((pw) => ["POSTGRES_USER=postgres", `POSTGRES_PASSWORD=${pw}`])),
+        // The password is an uploaded root-only file, so `docker inspect` shows its path only: the entrypoint
+        // reads POSTGRES_PASSWORD_FILE as root before it drops to the postgres user (imageFacts.ts). It counts only
+        // when the image initialises an empty data directory; on every later start the command's script sets the
+        // uploaded verifier first (dockerSuperuser.ts), so a rotation reaches it.
+        envs: ["POSTGRES_USER=postgres", `${POSTGRES_PASSWORD_FILE_ENV}=${SUPERUSER_PASSWORD_PATH}`],
         command: dockerStartCommand(dockerServerCommand(dockerSettings)),
         uploads: [
           {
@@ -102,9 +99,8 @@ export class PostgresDockerServer extends pulumi.ComponentResource implements Po
             content: pulumi.secret(password.apply((pw) => stableScramVerifier("postgres", pw))),
             permissions: "0400",
           },
+          { file: SUPERUSER_PASSWORD_PATH, content: password, permissions: "0400" },
         ],
-        volumes: [{ volumeName: this.volume.name, containerPath: dockerDataMountPath(settings.version) }],
-        networksAdvanced: [{ name: platform.network.name, aliases: ["postgres"] }],
         ports: [
           { internal: POSTGRES_PORT, external: dockerSettings.hostPort, ip: platform.bindAddress, protocol: "tcp" },
         ],
@@ -117,18 +113,17 @@ export class PostgresDockerServer extends pulumi.ComponentResource implements Po
           retries: 30,
           startPeriod: "30s",
         },
-        wait: true,
-        waitTimeout: 300,
-        restart: "unless-stopped",
         shmSize: dockerSettings.shmSizeMb,
         // PostgreSQL's fast shutdown; give it time to checkpoint before Docker kills it.
         stopSignal: "SIGINT",
         stopTimeout: 60,
-        labels: Object.entries(platform.labels).map(([label, value]) => ({ label, value })),
+        // The guard first: a refused major change stops `up` before the container is replaced.
+        dependsOn: [majorGuard],
       },
-      // The guard first: a refused major change stops `up` before the container is replaced.
-      { ...on, dependsOn: [this.volume, majorGuard] },
+      this,
     );
+    this.volume = server.volume;
+    this.container = server.container;
 
     this.endpoint = { host: this.container.name, port: pulumi.output(POSTGRES_PORT) };
     this.adminEndpoint = { host: pulumi.output(platform.adminAddress), port: pulumi.output(dockerSettings.hostPort) };

@@ -12,6 +12,11 @@
 
 /** Where the verifier is uploaded in the container (root-only; the script reads it before dropping privileges). */
 export const SUPERUSER_VERIFIER_PATH = "/etc/stellaops/postgres-superuser.scram";
+/**
+ * Where the plaintext password is uploaded (root-only) for POSTGRES_PASSWORD_FILE: the image's entrypoint reads it
+ * as root, and only to initialise an empty data directory.
+ */
+export const SUPERUSER_PASSWORD_PATH = "/etc/stellaops/postgres-superuser.password";
 
 /** What a SCRAM-SHA-256 verifier looks like in pg_authid; anything else is refused before it reaches SQL. */
 const VERIFIER_REGEX = "^SCRAM-SHA-256[$][0-9]+:[A-Za-z0-9+/=]+[$][A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$";

@@ -1,7 +1,7 @@
-import * as docker from "@pulumi/docker";
+import type * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { statefulResourceOptions, type ServerContract, type ServerEndpoint, type AdminCredentials } from "../contract";
-import { dockerImage } from "../docker/image";
+import type { ServerContract, ServerEndpoint, AdminCredentials } from "../contract";
+import { dockerDataServer } from "../docker/dataServer";
 import type { DockerPlatform } from "../platform";
 import { assertDistinctUsers, HEALTHCHECK_ACL_USER, renderAclFile, serverAclUsers, type AclUser } from "./acl";
 import type { ValkeyAppUsers } from "./appUsers";
@@ -61,7 +61,6 @@ export class ValkeyDocker extends pulumi.ComponentResource implements ServerCont
   constructor(name: string, args: ValkeyDockerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("stellaops:valkey:DockerServer", name, {}, opts);
     const { platform, settings } = args;
-    const provider = platform.provider;
     const tlsEnabled = args.docker.tls !== undefined;
 
     const serverUsers = serverAclUsers({ platform: "docker" }, settings.adminUser);
@@ -98,34 +97,19 @@ export class ValkeyDocker extends pulumi.ComponentResource implements ServerCont
         : undefined,
     });
 
-    const labels = Object.entries(platform.labels).map(([label, value]) => ({ label, value }));
-    // The volume's inputs depend on the name prefix only: no harmless edit may replace it (and its data).
-    this.volume = new docker.Volume(
-      `${name}-data`,
-      { name: `${platform.namePrefix}-valkey-data`, labels },
+    const server = dockerDataServer(
+      name,
       {
-        parent: this,
-        provider,
-        ...statefulResourceOptions(platform.stateful),
-        // Docker cannot relabel a volume: a label change would replace it, so labels are set at creation only.
-        ignoreChanges: ["labels"],
-      },
-    );
-
-    const image = dockerImage(`${name}-image`, args.docker.image, platform, this);
-    this.container = new docker.Container(
-      `${name}-server`,
-      {
-        name: `${platform.namePrefix}-valkey`,
-        image: image.imageId,
+        platform,
+        hostName: "valkey",
+        image: args.docker.image,
+        dataPath: "/data",
+        volume: { labelled: true },
         command: ["valkey-server", CONF_PATH],
-        restart: "unless-stopped",
-        networksAdvanced: [{ name: platform.network.name, aliases: ["valkey"] }],
         ports: [{ internal: VALKEY_CONTAINER_PORT, external: args.docker.hostPort, ip: platform.bindAddress }],
-        volumes: [
-          { volumeName: this.volume.name, containerPath: "/data" },
-          ...(args.docker.tls ? [{ hostPath: args.docker.tls.hostDir, containerPath: TLS_DIR, readOnly: true }] : []),
-        ],
+        extraVolumes: args.docker.tls
+          ? [{ hostPath: args.docker.tls.hostDir, containerPath: TLS_DIR, readOnly: true }]
+          : [],
         uploads: [
           { file: CONF_PATH, content: this.valkeyConf, permissions: "0644" },
           // Hashes only; readable by the valkey user the image's entrypoint drops to.
@@ -140,14 +124,13 @@ export class ValkeyDocker extends pulumi.ComponentResource implements ServerCont
           // Loading a large AOF takes a while; the healthcheck polls fast until the first success.
           startPeriod: "120s",
         },
-        wait: true,
-        waitTimeout: 300,
         // Valkey writes the AOF tail and a final RDB on SIGTERM; give it time before SIGKILL.
         stopTimeout: 60,
-        labels,
       },
-      { parent: this, provider },
+      this,
     );
+    this.volume = server.volume;
+    this.container = server.container;
 
     this.endpoint = { host: this.container.name, port: pulumi.output(VALKEY_CONTAINER_PORT) };
     this.adminEndpoint = { host: pulumi.output(platform.adminAddress), port: pulumi.output(args.docker.hostPort) };

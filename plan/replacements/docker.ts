@@ -70,6 +70,11 @@ export const DOCKER_RULES: readonly ReplacementRule[] = [
         "workingDir",
       ),
     ],
+    // `log_driver` is Optional+Computed (unset, the state records the daemon's default driver) and `log_opts` is
+    // Optional; both ForceNew: a first `docker.logs` (or any later edit of it) recreates every container once.
+    // DeleteBeforeReplace: pulumi/pulumi-docker @ v5.1.0, provider/resources.go (ResourceInfo of docker_container).
+    onReplace:
+      "The old container is stopped and removed first, then a new one is created (the bridge sets DeleteBeforeReplace on docker_container, so the fixed container name never clashes): clients lose their connections until its healthcheck passes; the data lives on the named docker:index/volume:Volume, a separate resource this does not touch, so it survives",
     stateDependent: [
       {
         path: field<docker.ContainerArgs>("healthcheck"),

@@ -80,9 +80,11 @@ function resourceRows(
 /** One line saying what the engine is predicted to do with a changed resource. */
 export function predictionLine(p: Prediction): string {
   const parts: string[] = [];
-  if (p.verdict === "replace")
+  if (p.verdict === "replace") {
     parts.push(`**replace**: ${p.forcedBy.map((f) => `${code(f.path)} (${f.reason})`).join("; ")}`);
-  else if (p.verdict === "hazard") parts.push("**hazard**: the update is attempted in place and fails or damages data");
+    if (p.onReplace !== undefined) parts.push(p.onReplace);
+  } else if (p.verdict === "hazard")
+    parts.push("**hazard**: the update is attempted in place and fails or damages data");
   else if (p.verdict === "unknown")
     parts.push("**unknown**: the offline plan cannot say whether this updates or replaces");
   else parts.push("update in place");

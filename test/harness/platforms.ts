@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { dockerLogSettings } from "../../components/docker/logs";
 import type { AwsPlatform, DockerPlatform, KubernetesPlatform } from "../../components/platform";
 
 // One fixture for the Docker/Kubernetes/AWS platforms unit tests build with real provider resources, instead of a copy per file.
@@ -27,6 +28,7 @@ export function testDockerPlatform(overrides: DockerPlatformOverrides = {}): Doc
     namePrefix: "stellaops-dev",
     airgapped: false,
     labels: {},
+    logs: dockerLogSettings.parse({}),
     stateful: { protect: true, retainOnDelete: true },
     ...fields,
   };

@@ -226,6 +226,20 @@ export const DAY_TWO_EDITS: readonly DayTwoEdit[] = [
     procedure: "resize",
   },
   {
+    id: "docker-logs",
+    title: "Docker log rotation: driver, size, files",
+    appliesTo: on("docker"),
+    after: (s) =>
+      settings(s, [
+        ["docker.logs.driver", "local"],
+        ["docker.logs.maxSize", "100m"],
+        ["docker.logs.maxFiles", 10],
+      ]),
+    // Every container is recreated (log settings are ForceNew); no volume may be.
+    means: {},
+    procedure: "docker-log-rotation",
+  },
+  {
     id: "protect-off",
     title: "protect on → off",
     appliesTo: everywhere,

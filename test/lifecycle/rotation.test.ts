@@ -120,7 +120,8 @@ function serverTriggers(profile: string, id: string, cfg: StackConfig): { name: 
             objectStore: "rustfs-server",
             nats: "nats-server",
           }[area] as string,
-          path: area === "objectStore" ? "envs" : "uploads",
+          // Every Docker server reads its credentials from uploaded files (RustFS's keys through *_FILE).
+          path: "uploads",
         },
       ];
     case "kubernetes":

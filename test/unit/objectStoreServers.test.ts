@@ -31,7 +31,7 @@ const KUBERNETES = { storageClass: "standard" };
 describe("RustFS on Docker", () => {
   beforeEach(() => resetRecorder());
 
-  it("runs the pinned image as uid 10001 on the platform network, healthy on /health before anything waits on it", async () => {
+  it("runs the pinned image as uid 10001 on the platform network, healthy on /health/ready before anything waits on it", async () => {
     const server = new ObjectStoreDockerServer("rustfs", {
       platform: testDockerPlatform({ ...DOCKER, bindAddress: "10.0.0.7" }),
       docker: objectStoreDockerSettings.parse({ image: "registry.local/rustfs@sha256:" + "a".repeat(64) }),
@@ -50,35 +50,48 @@ describe("RustFS on Docker", () => {
       // Only the S3 port, only on the configured address: the console is off.
       ports: [{ internal: 8080, external: 8080, ip: "10.0.0.7" }],
       volumes: [{ volumeName: "stellaops-dev-rustfs-data", containerPath: "/data" }],
-      healthcheck: { tests: ["CMD", "curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1:8080/health"] },
+      // Readiness, not liveness: /health answers 200 before storage and IAM are ready (rustfsFacts.ts).
+      healthcheck: { tests: ["CMD", "curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1:8080/health/ready"] },
     });
     expect(server.readyResources).toEqual([server.container]);
     expect(await valueOf(server.serviceUrl)).toBe("http://stellaops-dev-rustfs:8080");
     expect(await valueOf(server.adminUrl)).toBe("http://127.0.0.1:8080");
   });
 
-  it("configures RustFS through its environment, with generated keys that are secret and never the default", async () => {
+  it("configures RustFS through its environment, the generated keys (secret, never the default) as uploaded files", async () => {
     const server = new ObjectStoreDockerServer("rustfs", {
       platform: testDockerPlatform(DOCKER),
       docker: objectStoreDockerSettings.parse({ port: 9000, hostPort: 19000, region: "eu-central-1" }),
     });
     await settled();
     const container = findResource(CONTAINER, "rustfs-server");
-    expect(isSecret(container.inputs["envs"])).toBe(true);
-    const envs = unwrapSecrets(container.inputs["envs"]) as string[];
+    // No key in the environment (what `docker inspect` shows): only the paths of the uploaded files.
+    expect(isSecret(container.inputs["envs"])).toBe(false);
+    const envs = container.inputs["envs"] as string[];
     const env = Object.fromEntries(envs.map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
     const accessKey = await valueOf(server.admin.username);
     const secretKey = await valueOf(server.admin.password);
+    expect(JSON.stringify(envs)).not.toContain(accessKey);
+    expect(JSON.stringify(envs)).not.toContain(secretKey);
     expect(env).toEqual({
-      RUSTFS_ACCESS_KEY: accessKey,
-      RUSTFS_SECRET_KEY: secretKey,
+      RUSTFS_ACCESS_KEY_FILE: "/etc/stellaops/rustfs-access-key",
+      RUSTFS_SECRET_KEY_FILE: "/etc/stellaops/rustfs-secret-key",
       RUSTFS_ADDRESS: ":9000",
       RUSTFS_VOLUMES: "/data",
       RUSTFS_REGION: "eu-central-1",
       RUSTFS_CONSOLE_ENABLE: "false",
       // No call home to version.rustfs.com: a sealed site has no route to it.
       RUSTFS_CHECK_UPDATE: "false",
+      // Logs to stdout (the container log docker.logs rotates), not to files under /logs in the container layer.
+      RUSTFS_OBS_LOG_DIRECTORY: "",
     });
+    // Root-owned uploads (the provider's archive carries uid 0), readable by uid 10001, the only user that runs.
+    const uploads = container.inputs["uploads"] as Record<string, unknown>[];
+    expect(uploads.map((u) => ({ ...u, content: unwrapSecrets(u["content"]) }))).toEqual([
+      { file: "/etc/stellaops/rustfs-access-key", content: accessKey, permissions: "0444" },
+      { file: "/etc/stellaops/rustfs-secret-key", content: secretKey, permissions: "0444" },
+    ]);
+    for (const u of uploads) expect(isSecret(u["content"])).toBe(true);
     expect(accessKey.toLowerCase()).not.toBe("rustfsadmin");
     expect(secretKey.toLowerCase()).not.toBe("rustfsadmin");
     expect(findResource("random:index/randomString:RandomString", "rustfs-access-key").inputs).toMatchObject({
@@ -92,7 +105,7 @@ describe("RustFS on Docker", () => {
     });
     expect(await isSecretOutput(server.admin.password)).toBe(true);
     expect(await isSecretOutput(server.admin.username)).toBe(true);
-    expect(rustfsHealthcheckTest(9000).at(-1)).toBe("http://127.0.0.1:9000/health");
+    expect(rustfsHealthcheckTest(9000).at(-1)).toBe("http://127.0.0.1:9000/health/ready");
     expect(await valueOf(server.adminEndpoint.port)).toBe(19000);
   });
 
@@ -118,7 +131,7 @@ describe("RustFS on Docker", () => {
       { internal: 8080, external: 8080, ip: "127.0.0.1" },
       { internal: 9001, external: 19001, ip: "127.0.0.1" },
     ]);
-    expect(unwrapSecrets(container.inputs["envs"])).toEqual(
+    expect(container.inputs["envs"]).toEqual(
       expect.arrayContaining(["RUSTFS_CONSOLE_ENABLE=true", "RUSTFS_CONSOLE_ADDRESS=:9001"]),
     );
   });
@@ -148,7 +161,10 @@ describe("RustFS on Kubernetes", () => {
     expect(container).toMatchObject({
       image: "docker.io/rustfs/rustfs:1.0.0",
       ports: [{ name: "s3", containerPort: 8080 }],
-      readinessProbe: { httpGet: { path: "/health", port: "s3" } },
+      // Ready (what the rollout and the Service wait for) only once storage and IAM are; alive on /health.
+      readinessProbe: { httpGet: { path: "/health/ready", port: "s3" } },
+      startupProbe: { httpGet: { path: "/health", port: "s3" } },
+      livenessProbe: { httpGet: { path: "/health", port: "s3" } },
       securityContext: {
         readOnlyRootFilesystem: true,
         allowPrivilegeEscalation: false,
@@ -167,6 +183,8 @@ describe("RustFS on Kubernetes", () => {
         },
         { name: "RUSTFS_CONSOLE_ENABLE", value: "false" },
         { name: "RUSTFS_CHECK_UPDATE", value: "false" },
+        // Logs to stdout, what `kubectl logs` reads.
+        { name: "RUSTFS_OBS_LOG_DIRECTORY", value: "" },
       ]),
     );
     // The data lives on its own claim: protected, retained, and mounted at /data.

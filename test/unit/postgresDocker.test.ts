@@ -1,6 +1,10 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { PostgresDockerServer } from "../../components/postgres/docker";
-import { dockerStartCommand, SUPERUSER_VERIFIER_PATH } from "../../components/postgres/dockerSuperuser";
+import {
+  dockerStartCommand,
+  SUPERUSER_PASSWORD_PATH,
+  SUPERUSER_VERIFIER_PATH,
+} from "../../components/postgres/dockerSuperuser";
 import { stableScramVerifier } from "../../components/postgres/scram";
 import { postgresDockerSettings, postgresSettings } from "../../components/postgres/settings";
 import {
@@ -77,15 +81,20 @@ describe("PostgresDockerServer", () => {
     expect(container.dependencies).toContain(volume.urn);
   });
 
-  it("generates the superuser password and passes it only as a secret", async () => {
+  it("generates the superuser password and passes it only as a secret file, never in the environment", async () => {
     const { server } = deploy();
     const records = await settled();
     const container = findResource(CONTAINER, "postgres-server");
-    expect(isSecret(container.inputs["envs"])).toBe(true);
-    expect(unwrapSecrets(container.inputs["envs"])).toEqual([
+    // What `docker inspect` shows: the file's path, not the password (the entrypoint's file_env reads it as root).
+    expect(container.inputs["envs"]).toEqual([
       "POSTGRES_USER=postgres",
-      expect.stringMatching(/^POSTGRES_PASSWORD=fake-password-postgres-superuser-password/),
+      "POSTGRES_PASSWORD_FILE=/etc/stellaops/postgres-superuser.password",
     ]);
+    const uploads = container.inputs["uploads"] as Record<string, unknown>[];
+    const passwordFile = uploads.find((u) => u["file"] === SUPERUSER_PASSWORD_PATH) as Record<string, unknown>;
+    expect(passwordFile).toMatchObject({ permissions: "0400" });
+    expect(isSecret(passwordFile["content"])).toBe(true);
+    expect(unwrapSecrets(passwordFile["content"])).toMatch(/^fake-password-postgres-superuser-password/);
     expect(findResource("random:index/randomPassword:RandomPassword", "postgres-superuser-password").inputs).toEqual({
       length: 32,
       special: false,
@@ -99,13 +108,13 @@ describe("PostgresDockerServer", () => {
     await settled();
     const container = findResource(CONTAINER, "postgres-server");
     const uploads = container.inputs["uploads"] as Record<string, unknown>[];
-    expect(uploads).toHaveLength(1);
-    expect(uploads[0]).toMatchObject({ file: SUPERUSER_VERIFIER_PATH, permissions: "0400" });
-    expect(isSecret(uploads[0]["content"])).toBe(true);
+    expect(uploads.map((u) => u["file"])).toEqual([SUPERUSER_VERIFIER_PATH, SUPERUSER_PASSWORD_PATH]);
+    const verifier = uploads[0];
+    expect(verifier).toMatchObject({ file: SUPERUSER_VERIFIER_PATH, permissions: "0400" });
+    expect(isSecret(verifier["content"])).toBe(true);
     const password = findResource("random:index/randomPassword:RandomPassword", "postgres-superuser-password");
-    const envs = unwrapSecrets(container.inputs["envs"]) as string[];
-    const plain = (envs.find((e) => e.startsWith("POSTGRES_PASSWORD=")) as string).slice("POSTGRES_PASSWORD=".length);
-    expect(unwrapSecrets(uploads[0]["content"])).toBe(stableScramVerifier("postgres", plain));
+    const plain = unwrapSecrets(uploads[1]["content"]) as string;
+    expect(unwrapSecrets(verifier["content"])).toBe(stableScramVerifier("postgres", plain));
     expect(password.inputs).not.toHaveProperty("keepers");
     // The server command still ends the container's command line, after the script.
     const command = container.inputs["command"] as string[];

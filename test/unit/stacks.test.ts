@@ -33,6 +33,8 @@ function harmlessChanges(stack: string): Record<string, unknown>[] {
         connectionLimit,
         settingOverride(stack, "docker.labels.team", "platform"),
         settingOverride(stack, "docker.postgres.hostPort", 15432),
+        // Recreates every container (log settings are ForceNew), never a volume.
+        settingOverride(stack, "docker.logs.maxSize", "50m"),
       ];
     case "kubernetes":
       return [connectionLimit, settingOverride(stack, "kubernetes.labels.team", "platform")];
