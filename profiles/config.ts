@@ -43,6 +43,7 @@ import { configNamespaceProblems } from "./configNamespaces";
 import { stackRuleProblems } from "./configRules";
 import { allowedKeysAt } from "./schemaKeys";
 import { plaintextSecretProblems, secretize, type Secretized } from "./secrets";
+import { stackFileReaderAt, type StackFileConfig, type StackFileReader } from "./stackSettingsFile";
 
 /**
  * The stack configuration: one zod schema, a discriminated union on `profile`.
@@ -286,9 +287,13 @@ export function parseStackConfig(
   raw: Readonly<Record<string, string>>,
   stack: string,
   isSecretKey: (fullKey: string) => boolean = () => false,
+  stackFile?: StackFileConfig,
 ): InfraConfig {
   const obj = rawStackObject(raw);
-  const problems: ConfigProblem[] = [...configNamespaceProblems(raw), ...plaintextSecretProblems(obj, isSecretKey)];
+  const problems: ConfigProblem[] = [
+    ...configNamespaceProblems(raw),
+    ...plaintextSecretProblems(obj, isSecretKey, stackFile),
+  ];
   if (!(PROFILES as readonly unknown[]).includes(obj["profile"])) {
     problems.push({
       key: `${CONFIG_NAMESPACE}:profile`,
@@ -322,15 +327,35 @@ export function parseStackConfig(
   } as InfraConfig;
 }
 
-/** Reads this stack's configuration. The only place the program reads pulumi.Config. */
-export function loadConfig(): InfraConfig {
+/**
+ * Where loadConfig reads the stack's own settings file: the project's root directory as the CLI reports it (the
+ * working directory for a CLI that reports none). The offline plan, which evaluates stack files outside the CLI,
+ * points it at the directory it plans.
+ */
+let stackFileRoot: string | undefined;
+export function setStackFileRoot(directory: string | undefined): void {
+  stackFileRoot = directory;
+}
+
+function defaultStackFileRoot(): string {
+  const reported = pulumi.runtime.getRootDirectory();
+  // The SDK's placeholder when the CLI passed no root directory: the CLI runs the program in the project directory.
+  return reported === "" || reported === "rootDirectory" ? process.cwd() : reported;
+}
+
+/** Reads this stack's configuration. The only place the program reads pulumi.Config and the stack's settings file. */
+export function loadConfig(
+  readStackFile: StackFileReader = stackFileReaderAt(stackFileRoot ?? defaultStackFileRoot()),
+): InfraConfig {
   // Touch pulumi.Config so the namespace is registered the way the CLI expects.
   void new pulumi.Config(CONFIG_NAMESPACE);
   const runtime = pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean };
+  const stack = pulumi.getStack();
   return parseStackConfig(
     pulumi.runtime.allConfig(),
-    pulumi.getStack(),
+    stack,
     (key) => runtime.isConfigSecret?.(key) ?? false,
+    readStackFile(stack),
   );
 }
 
