@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { OPTIONAL_SERVICE_IDS } from "../components/catalog";
+import { sshOptions } from "../components/docker/sshOptions";
 import { kmsKeyArn } from "../components/kmsKey";
 import {
   awsTags,
@@ -106,16 +107,21 @@ const common = {
   nats: natsSettings.prefault({}),
 };
 
+/**
+ * The Docker host. An ssh:// host becomes arguments of `ssh` on this machine, so its user and host may not start with
+ * '-' (an ssh option) and nothing may hold whitespace or control characters.
+ */
+const DOCKER_HOST =
+  /^(unix:\/\/\/[^\s\p{Cc}]+|ssh:\/\/([A-Za-z0-9_][A-Za-z0-9._-]*@)?([A-Za-z0-9][A-Za-z0-9.-]*|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?|tcp:\/\/[^\s\p{Cc}/]+)$/u;
+
 export const dockerPlatformSettings = z.strictObject({
   /** Docker host: the local socket or ssh://user@host. */
   host: z
     .string()
-    .regex(/^(unix:\/\/\/.+|ssh:\/\/.+|tcp:\/\/.+)$/, {
-      error: "must be unix:///path/to/docker.sock, ssh://user@host or tcp://host:port",
-    })
+    .regex(DOCKER_HOST, { error: "must be unix:///path/to/docker.sock, ssh://user@host[:port] or tcp://host:port" })
     .default("unix:///var/run/docker.sock"),
-  /** Extra ssh options for ssh:// hosts. */
-  sshOpts: z.array(z.string()).default([]),
+  /** Extra ssh options for ssh:// hosts; none that runs a program on this machine (components/docker/sshOptions.ts). */
+  sshOpts: sshOptions,
   /** Host address published ports bind to; 127.0.0.1 keeps everything off the network. */
   bindAddress: ipv4.default("127.0.0.1"),
   /**
