@@ -1,6 +1,7 @@
 import { z } from "zod";
 import {
   chartSource,
+  dockerHostDirectory,
   imageRef,
   kubernetesObjectName,
   port,
@@ -89,12 +90,7 @@ export const natsDockerSettings = z.strictObject({
    */
   tls: z
     .strictObject({
-      hostDir: z
-        .string({ error: "must be an absolute path on the Docker host, such as /etc/nats-tls" })
-        .regex(/^\//, { error: "must be an absolute path on the Docker host, such as /etc/nats-tls" })
-        .refine((dir) => !dir.split("/").includes(".."), {
-          error: "must not contain '..' segments: give the directory's absolute path, such as /etc/nats-tls",
-        }),
+      hostDir: dockerHostDirectory("/etc/nats-tls"),
     })
     .optional(),
 });
