@@ -102,3 +102,31 @@ describe("chart repositories", () => {
     expect(k8s("https://valkey.io/valkey-helm/")).toEqual([]);
   });
 });
+
+describe("external.nats.url", () => {
+  const external = (url: string) =>
+    configProblems(
+      {
+        profile: "external",
+        nats: { enabled: true },
+        external: {
+          postgres: { host: "db.internal", adminPassword: "secret-value-1" },
+          valkey: { host: "cache.internal", adminPassword: "secret-value-2" },
+          objectStore: { endpoint: "https://s3.internal:9000", accessKey: "stellaops", secretKey: "secret-value-3" },
+          nats: { url, password: "secret-value-4" },
+        },
+      },
+      { isSecretKey: () => true },
+    );
+
+  it.each(["nats://evil@nats.internal:4222", "nats://nats.internal?x=1:4222", "nats://nats.internal#:4222"])(
+    "refuses %j (credentials are added as userinfo: another '@', a query or fragment would break or redirect them)",
+    (url) => {
+      expect(keys(external(url))).toEqual(["stellaops-infra:external.nats.url"]);
+    },
+  );
+
+  it.each(["nats://nats.internal:4222", "nats://10.0.0.7:4222", "nats://[fd00::7]:4222"])("accepts %j", (url) => {
+    expect(external(url)).toEqual([]);
+  });
+});
