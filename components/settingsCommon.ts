@@ -54,8 +54,16 @@ export const storageQuantity = z
  */
 export const chartSource = z
   .strictObject({
-    /** `https://…` repository or `oci://registry/path` (then chart is appended by Helm). */
-    repository: z.string().optional(),
+    /**
+     * `https://…` repository or `oci://registry/path` (then chart is appended by Helm). Helm fetches it (no shell);
+     * anything else would fail only when `pulumi up` installs the release.
+     */
+    repository: z
+      .string()
+      .regex(/^(https?|oci):\/\/[^\s\p{Cc}]+$/u, {
+        error: "must be an https:// (or http://) chart repository URL or an oci:// registry path",
+      })
+      .optional(),
     /** Chart name within the repository. */
     chart: z.string().min(1),
     /** Exact chart version (no ranges: previews must be reproducible). */
@@ -191,3 +199,22 @@ export const awsTags = z
     }
   })
   .default({});
+
+/**
+ * A directory on the Docker host, bind-mounted read-only into a container. The Docker provider joins it into a
+ * `Binds` entry `<host path>:<container path>:ro` (kreuzwerker/terraform-provider-docker, volumeSetToDockerVolumes),
+ * which the engine splits on ':' (and reads mode flags after it), so a ':' or ',' in the path would make another
+ * mount spec or fail `pulumi up` at container create; whitespace and control characters are no path anyone means.
+ */
+export const dockerHostDirectory = (example: string) => {
+  const absolute = `must be an absolute path on the Docker host, such as ${example}`;
+  return z
+    .string({ error: absolute })
+    .regex(/^\//, { error: absolute })
+    .refine((dir) => !dir.split("/").includes(".."), {
+      error: `must not contain '..' segments: give the directory's absolute path, such as ${example}`,
+    })
+    .refine((dir) => /^[^\s:,\p{Cc}]*$/u.test(dir), {
+      error: `must not contain ':', ',', whitespace or control characters (Docker's bind syntax separates fields with them), such as ${example}`,
+    });
+};

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { OPTIONAL_SERVICE_IDS } from "../components/catalog";
+import { sshOptions } from "../components/docker/sshOptions";
 import { kmsKeyArn } from "../components/kmsKey";
 import { dockerLogSettings } from "../components/docker/logs";
 import {
@@ -44,6 +45,7 @@ import { configNamespaceProblems } from "./configNamespaces";
 import { stackRuleProblems } from "./configRules";
 import { allowedKeysAt } from "./schemaKeys";
 import { plaintextSecretProblems, secretize, type Secretized } from "./secrets";
+import { stackFileReaderAt, type StackFileConfig, type StackFileReader } from "./stackSettingsFile";
 
 /**
  * The stack configuration: one zod schema, a discriminated union on `profile`.
@@ -106,16 +108,21 @@ const common = {
   nats: natsSettings.prefault({}),
 };
 
+/**
+ * The Docker host. An ssh:// host becomes arguments of `ssh` on this machine, so its user and host may not start with
+ * '-' (an ssh option) and nothing may hold whitespace or control characters.
+ */
+const DOCKER_HOST =
+  /^(unix:\/\/\/[^\s\p{Cc}]+|ssh:\/\/([A-Za-z0-9_][A-Za-z0-9._-]*@)?([A-Za-z0-9][A-Za-z0-9.-]*|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?|tcp:\/\/[^\s\p{Cc}/]+)$/u;
+
 export const dockerPlatformSettings = z.strictObject({
   /** Docker host: the local socket or ssh://user@host. */
   host: z
     .string()
-    .regex(/^(unix:\/\/\/.+|ssh:\/\/.+|tcp:\/\/.+)$/, {
-      error: "must be unix:///path/to/docker.sock, ssh://user@host or tcp://host:port",
-    })
+    .regex(DOCKER_HOST, { error: "must be unix:///path/to/docker.sock, ssh://user@host[:port] or tcp://host:port" })
     .default("unix:///var/run/docker.sock"),
-  /** Extra ssh options for ssh:// hosts. */
-  sshOpts: z.array(z.string()).default([]),
+  /** Extra ssh options for ssh:// hosts; none that runs a program on this machine (components/docker/sshOptions.ts). */
+  sshOpts: sshOptions,
   /** Host address published ports bind to; 127.0.0.1 keeps everything off the network. */
   bindAddress: ipv4.default("127.0.0.1"),
   /**
@@ -289,9 +296,13 @@ export function parseStackConfig(
   raw: Readonly<Record<string, string>>,
   stack: string,
   isSecretKey: (fullKey: string) => boolean = () => false,
+  stackFile?: StackFileConfig,
 ): InfraConfig {
   const obj = rawStackObject(raw);
-  const problems: ConfigProblem[] = [...configNamespaceProblems(raw), ...plaintextSecretProblems(obj, isSecretKey)];
+  const problems: ConfigProblem[] = [
+    ...configNamespaceProblems(raw),
+    ...plaintextSecretProblems(obj, isSecretKey, stackFile),
+  ];
   if (!(PROFILES as readonly unknown[]).includes(obj["profile"])) {
     problems.push({
       key: `${CONFIG_NAMESPACE}:profile`,
@@ -325,15 +336,35 @@ export function parseStackConfig(
   } as InfraConfig;
 }
 
-/** Reads this stack's configuration. The only place the program reads pulumi.Config. */
-export function loadConfig(): InfraConfig {
+/**
+ * Where loadConfig reads the stack's own settings file: the project's root directory as the CLI reports it (the
+ * working directory for a CLI that reports none). The offline plan, which evaluates stack files outside the CLI,
+ * points it at the directory it plans.
+ */
+let stackFileRoot: string | undefined;
+export function setStackFileRoot(directory: string | undefined): void {
+  stackFileRoot = directory;
+}
+
+function defaultStackFileRoot(): string {
+  const reported = pulumi.runtime.getRootDirectory();
+  // The SDK's placeholder when the CLI passed no root directory: the CLI runs the program in the project directory.
+  return reported === "" || reported === "rootDirectory" ? process.cwd() : reported;
+}
+
+/** Reads this stack's configuration. The only place the program reads pulumi.Config and the stack's settings file. */
+export function loadConfig(
+  readStackFile: StackFileReader = stackFileReaderAt(stackFileRoot ?? defaultStackFileRoot()),
+): InfraConfig {
   // Touch pulumi.Config so the namespace is registered the way the CLI expects.
   void new pulumi.Config(CONFIG_NAMESPACE);
   const runtime = pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean };
+  const stack = pulumi.getStack();
   return parseStackConfig(
     pulumi.runtime.allConfig(),
-    pulumi.getStack(),
+    stack,
     (key) => runtime.isConfigSecret?.(key) ?? false,
+    readStackFile(stack),
   );
 }
 

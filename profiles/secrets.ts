@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_NAMESPACE, configKey, type ConfigProblem } from "./configErrors";
+import type { StackFileConfig } from "./stackSettingsFile";
 
 /**
  * Secret fields in the stack configuration are recognised by name, so every component follows one rule:
@@ -40,26 +41,37 @@ function walk(value: unknown): unknown {
 
 /**
  * Secret fields must have been set with `pulumi config set --secret`: a plaintext password in a stack file
- * would land in git. Pulumi marks the whole top-level key secret when any leaf under it is.
+ * would land in git. Pulumi marks the whole top-level key secret when any leaf under it is, so under a secret
+ * top-level key only the stack's own settings file (`stackFile`, its `config:` map) shows a plaintext leaf; such a
+ * leaf is refused only when the file is really its source, i.e. the program got that very value (values can also
+ * come from ESC environments, `--config-file` or `--config`). No file, or a file that differs, refuses nothing.
  */
 export function plaintextSecretProblems(
   obj: Readonly<Record<string, unknown>>,
   isSecretKey: (fullKey: string) => boolean,
+  stackFile?: StackFileConfig,
 ): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
+  const paths: string[][] = [];
   for (const [top, value] of Object.entries(obj)) {
-    if (isSecretKey(`${CONFIG_NAMESPACE}:${top}`)) continue;
-    for (const path of secretFieldPaths(value, [top])) {
-      const key = configKey(path);
-      problems.push({
-        key,
-        message: `holds a secret in plaintext; set it with \`pulumi config set --secret --path '${key.slice(CONFIG_NAMESPACE.length + 1)}'\``,
-      });
+    if (!isSecretKey(`${CONFIG_NAMESPACE}:${top}`)) {
+      paths.push(...secretFieldPaths(value, [top]));
+      continue;
+    }
+    const written = stackFile?.[`${CONFIG_NAMESPACE}:${top}`] ?? stackFile?.[top];
+    for (const path of secretFieldPaths(written, [top])) {
+      if (valueAt(obj, path) === valueAt({ [top]: written }, path)) paths.push(path);
     }
   }
-  return problems;
+  return paths.map((path) => {
+    const key = configKey(path);
+    return {
+      key,
+      message: `holds a secret in plaintext; set it with \`pulumi config set --secret --path '${key.slice(CONFIG_NAMESPACE.length + 1)}'\``,
+    };
+  });
 }
 
+/** Paths of secret-named string leaves (array items by index). A `{secure: …}` leaf is no string. */
 function secretFieldPaths(value: unknown, path: string[]): string[][] {
   if (value === null || typeof value !== "object") return [];
   const found: string[][] = [];
@@ -68,4 +80,13 @@ function secretFieldPaths(value: unknown, path: string[]): string[][] {
     else found.push(...secretFieldPaths(v, [...path, k]));
   }
   return found;
+}
+
+function valueAt(value: unknown, path: readonly string[]): unknown {
+  let current = value;
+  for (const part of path) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current;
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import {
   chartSource,
+  dockerHostDirectory,
   imageRef,
   kubernetesObjectName,
   port,
@@ -89,12 +90,7 @@ export const natsDockerSettings = z.strictObject({
    */
   tls: z
     .strictObject({
-      hostDir: z
-        .string({ error: "must be an absolute path on the Docker host, such as /etc/nats-tls" })
-        .regex(/^\//, { error: "must be an absolute path on the Docker host, such as /etc/nats-tls" })
-        .refine((dir) => !dir.split("/").includes(".."), {
-          error: "must not contain '..' segments: give the directory's absolute path, such as /etc/nats-tls",
-        }),
+      hostDir: dockerHostDirectory("/etc/nats-tls"),
     })
     .optional(),
 });
@@ -151,7 +147,14 @@ export type NatsKubernetesSettings = z.infer<typeof natsKubernetesSettings>;
 
 /** `stellaops-infra:external.nats`: an existing NATS server the operator runs. */
 export const natsExternalSettings = z.strictObject({
-  url: z.string().regex(/^nats:\/\/[^\s/]+:\d+$/, { error: "must be a URL such as nats://nats.internal:4222" }),
+  /**
+   * Host and port only: the URL goes into every service's connection output and gets the credentials as userinfo,
+   * so userinfo of its own ('@'), a query or fragment ('?', '#') would break or redirect them.
+   */
+  url: z.string().regex(/^nats:\/\/([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):\d{1,5}$/, {
+    error:
+      "must be a URL nats://host:port (a host name, IPv4 or [IPv6] address; no user, path or query), such as nats://nats.internal:4222",
+  }),
   /**
    * Whether the existing server requires TLS on its client port (as external.valkey.tls). Only reported in the
    * outputs: the URL keeps the nats:// form, and the services must trust the server's CA.

@@ -3,6 +3,7 @@ import { SERVICES, VALKEY_ONLY_CONSUMERS } from "../catalog";
 import {
   awsWindow,
   chartSource,
+  dockerHostDirectory,
   imageRef,
   kubernetesObjectName,
   memorySize,
@@ -126,9 +127,7 @@ export const valkeyDockerSettings = z.strictObject({
    */
   tls: z
     .strictObject({
-      hostDir: z
-        .string()
-        .regex(/^\//, { error: "must be an absolute path on the Docker host, such as /etc/valkey-tls" }),
+      hostDir: dockerHostDirectory("/etc/valkey-tls"),
     })
     .optional(),
 });

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { installMocks, recorder } from "./mocks";
 import { assertUniqueUrns, redactSecrets, settle, unwrapSecrets, type RecordedOptions } from "./recorder";
-import { readStackConfig } from "./stackFiles";
+import { PROJECT_ROOT, readStackConfig } from "./stackFiles";
 
 /**
  * The offline plan: evaluates index.ts for one stack under the recording mocks and returns the reviewer's view
@@ -80,6 +80,10 @@ export async function planStack(stack: string, options: PlanOptions = {}): Promi
   installMocks(project, stack);
   recorder.reset();
   pulumi.runtime.setAllConfig(config, secretKeys);
+  // The program reads the stack's settings file itself (plaintext secrets under a secret key); say where it is.
+  // (Imported lazily, like the program: the mocks must be in place before any program module loads.)
+  const { setStackFileRoot } = await import("../../profiles/config");
+  setStackFileRoot(options.dir ?? PROJECT_ROOT);
 
   const program = await loadProgram();
   const outputs = await withoutPromiseStackTraces(async () => {
