@@ -11,19 +11,13 @@ import { runProgram, type ProgramRun } from "../languageHost/runProgram";
  * what runs), against the fake engine. It must register exactly what the offline plan shows for the same config.
  */
 
-/** `type::name` of a URN's resource (the last segment of its qualified type). */
-function typeAndName(urn: string): string {
-  const [, , qualifiedType = "", ...name] = urn.split("::");
-  return `${qualifiedType.split("$").pop()}::${name.join("::")}`;
-}
-
+/** A resource and its parent ("(stack)" for the root): URNs as the engine makes them, and as the plan shows them. */
 function engineView(r: Registration, stackUrn: string): string {
-  const parent = r.parent === "" || r.parent === stackUrn ? "(stack)" : typeAndName(r.parent);
-  return `${r.type}::${r.name} under ${parent}`;
+  return `${r.urn} under ${r.parent === "" || r.parent === stackUrn ? "(stack)" : r.parent}`;
 }
 
 function planView(r: PlanResource): string {
-  return `${r.type}::${r.name} under ${r.parent === null ? "(stack)" : typeAndName(r.parent)}`;
+  return `${r.urn} under ${r.parent ?? "(stack)"}`;
 }
 
 /** A value the engine got in full: no unknown, secret, output value or resource reference anywhere inside. */
@@ -60,7 +54,7 @@ describe("the dev stack through Pulumi's language-host entry point", () => {
     expect(run.rootUrn).toBe(`urn:pulumi:dev::${project}::${ROOT_STACK_TYPE}::${project}-dev`);
   });
 
-  it("registers the resources of the offline plan, under the same parents", () => {
+  it("registers the resources of the offline plan: same URNs, same parents", () => {
     const registered = run.registrations.filter((r) => r.type !== ROOT_STACK_TYPE);
     expect(registered.map((r) => engineView(r, run.rootUrn)).sort()).toEqual(plan.resources.map(planView).sort());
   });
