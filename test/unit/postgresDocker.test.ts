@@ -72,7 +72,7 @@ describe("PostgresDockerServer", () => {
       image: `sha256:${"0".repeat(64)}`,
       command: dockerStartCommand(["postgres", "-c", "max_connections=300", "-c", "shared_buffers=1GB"]),
       volumes: [{ volumeName: "stellaops-test-postgres-data", containerPath: "/var/lib/postgresql" }],
-      networksAdvanced: [{ name: "network", aliases: ["postgres"] }],
+      networksAdvanced: [{ name: "stellaops-test", aliases: ["postgres"] }],
       ports: [{ internal: 5432, external: 15432, ip: "127.0.0.1", protocol: "tcp" }],
       healthcheck: { tests: ["CMD-SHELL", "pg_isready -h 127.0.0.1 -p 5432 -U postgres -d postgres"] },
       wait: true,

@@ -25,7 +25,7 @@ export const coreFakeOutputs: FakeOutputTable = {
       .replace(/[^a-z0-9]/g, "")
       .slice(0, Number(inputs["length"] ?? 16)),
   }),
-  "docker:index/network:Network": (name) => ({ name: `${name}` }),
+  "docker:index/network:Network": (name, inputs) => ({ name: inputs["name"] ?? name }),
   "docker:index/volume:Volume": (name, inputs) => ({
     name: inputs["name"] ?? name,
     mountpoint: `/var/lib/docker/volumes/${name}/_data`,
