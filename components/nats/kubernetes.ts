@@ -3,7 +3,6 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AdminCredentials, ServerContract, ServerEndpoint } from "../contract";
 import { dataChartRelease } from "../kubernetes/dataChartRelease";
-import { SettingsError } from "../settingsProblem";
 import type { KubernetesPlatform } from "../platform";
 import type { NatsAppUsers } from "./appUsers";
 import {
@@ -18,7 +17,6 @@ import { ADMIN_USER } from "./config";
 import { generatedPassword, type NatsPassword } from "./passwords";
 import { NO_ROTATION, rotationId, rotationToken, type RotationTokens } from "../rotation";
 import type { NatsKubernetesSettings, NatsSettings } from "./settings";
-import { natsStorageProblems } from "./sizes";
 
 export interface NatsKubernetesArgs {
   readonly platform: KubernetesPlatform;
@@ -51,8 +49,6 @@ export class NatsKubernetes extends pulumi.ComponentResource implements ServerCo
     super("stellaops:nats:KubernetesServer", name, {}, opts);
     const { platform, settings, kubernetes } = args;
     const provider = platform.provider;
-    const problems = natsStorageProblems(settings.jetstream.maxFileStore, kubernetes.storageSize);
-    if (problems.length > 0) throw new SettingsError(problems);
 
     const tokens = args.rotation ?? NO_ROTATION;
     const adminPassword = generatedPassword(

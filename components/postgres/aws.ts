@@ -19,18 +19,15 @@ export interface PostgresAwsServerArgs {
   readonly rotation?: RotationTokens;
 }
 
-/** Who may connect on the PostgreSQL port: the platform's security groups and CIDRs, nothing else. */
+/**
+ * Who may connect on the PostgreSQL port: the platform's security groups and CIDRs, nothing else. That there is at
+ * least one is the `aws` block's rule (awsPlatformSettings in profiles/config.ts).
+ */
 export function rdsIngressSources(platform: AwsPlatform): { kind: "sg" | "cidr"; value: string }[] {
-  const sources = [
+  return [
     ...platform.allowedSecurityGroupIds.map((value) => ({ kind: "sg" as const, value })),
     ...platform.allowedCidrs.map((value) => ({ kind: "cidr" as const, value })),
   ];
-  if (sources.length === 0) {
-    throw new Error(
-      "aws.allowedSecurityGroupIds / aws.allowedCidrs: both empty, so nothing could reach RDS; set at least one",
-    );
-  }
-  return sources;
 }
 
 /** With automatic minor upgrades RDS moves the minor itself, so the program states only the major. */

@@ -5,9 +5,7 @@ import { dockerImage } from "../docker/image";
 import type { DockerPlatform } from "../platform";
 import type { RotationTokens } from "../rotation";
 import { majorOf } from "../settingsCommon";
-import { SettingsError } from "../settingsProblem";
 import { majorVersionGuard } from "./majorGuard";
-import { imageMajorProblems } from "./majorVersion";
 import { dockerStartCommand, SUPERUSER_VERIFIER_PATH } from "./dockerSuperuser";
 import { adminPassword } from "./passwords";
 import { stableScramVerifier } from "./scram";
@@ -65,9 +63,8 @@ export class PostgresDockerServer extends pulumi.ComponentResource implements Po
     const dockerSettings = args.docker;
     const on = { parent: this, provider: platform.provider };
     const containerName = `${platform.namePrefix}-postgres`;
-    // The config loader reports this with the key; refusing here too keeps the data off an anonymous volume.
-    const imageProblems = imageMajorProblems(["docker", "postgres", "image"], dockerSettings.image, settings.version);
-    if (imageProblems.length > 0) throw new SettingsError(imageProblems);
+    // That the image runs postgres.version's major (else the data would land on an anonymous volume) is a rule of
+    // the loader's (imageMajorProblems in profiles/componentRules.ts).
     const majorGuard = majorVersionGuard(
       name,
       { major: majorOf(settings.version), allowMajorUpgradeTo: settings.allowMajorUpgradeTo, platform: "docker" },

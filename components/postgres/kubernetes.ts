@@ -3,9 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { statefulResourceOptions, type AdminCredentials, type ServerEndpoint } from "../contract";
 import { helmChartArgs, type KubernetesPlatform } from "../platform";
 import { majorOf } from "../settingsCommon";
-import { SettingsError } from "../settingsProblem";
 import { majorVersionGuard } from "./majorGuard";
-import { imageMajorProblems } from "./majorVersion";
 import type { RotationTokens } from "../rotation";
 import { adminPassword } from "./passwords";
 import { POSTGRES_PORT, type PostgresServer } from "./server";
@@ -76,8 +74,6 @@ export class PostgresKubernetesServer extends pulumi.ComponentResource implement
     const labels = { ...platform.labels, ...OWN_LABELS };
     // CloudNativePG takes the major from the image tag and upgrades in place when it changes (1.26+).
     const version = args.settings.version;
-    const imageProblems = imageMajorProblems(["kubernetes", "postgres", "imageName"], settings.imageName, version);
-    if (imageProblems.length > 0) throw new SettingsError(imageProblems);
     const majorGuard = majorVersionGuard(
       name,
       { major: majorOf(version), allowMajorUpgradeTo: args.settings.allowMajorUpgradeTo, platform: "kubernetes" },

@@ -4,10 +4,9 @@ import { statefulResourceOptions, type AdminCredentials, type ServerContract, ty
 import type { AwsPlatform } from "../platform";
 import { assertDistinctUsers, elastiCacheAccessString, serverAclUsers } from "./acl";
 import type { ValkeyAppUsers } from "./appUsers";
-import { elastiCacheId, elastiCacheParameters, elastiCacheProblems, parameterGroupFamily } from "./elasticache";
+import { elastiCacheId, elastiCacheParameters, parameterGroupFamily } from "./elasticache";
 import { generatedPassword } from "./passwords";
 import { NO_ROTATION, rotationId, rotationToken, type RotationTokens } from "../rotation";
-import { throwOnProblems } from "./problems";
 import type { ValkeyAwsSettings, ValkeySettings } from "./settings";
 
 export const ELASTICACHE_PORT = 6379;
@@ -47,13 +46,7 @@ export class ValkeyElastiCache extends pulumi.ComponentResource implements Serve
     // Tags come from the provider's defaultTags: a tag edit then never shows up as a change to the cache itself.
     const { platform, settings } = args;
     const cfg = args.aws;
-    throwOnProblems(elastiCacheProblems(cfg));
     const family = parameterGroupFamily(cfg.engineVersion);
-    if (platform.allowedSecurityGroupIds.length === 0 && platform.allowedCidrs.length === 0) {
-      throw new Error(
-        "the AWS platform allows no security group or CIDR: set aws.allowedSecurityGroupIds or aws.allowedCidrs so StellaOps can reach Valkey",
-      );
-    }
     const prefix = platform.namePrefix;
     const child = { parent: this, provider: platform.provider };
 

@@ -21,10 +21,10 @@ function connectionStringValueProblem(field: string, value: string): string | un
     : undefined;
 }
 
-/** An existing server's host goes into every service's connection string. */
+/** An existing server's host goes into every service's connection string (a rule of the `external.valkey` block). */
 export function externalHostProblems(host: string): SettingsProblem[] {
   const message = connectionStringValueProblem("host", host);
-  return message === undefined ? [] : [{ path: ["external", "valkey", "host"], message }];
+  return message === undefined ? [] : [{ path: ["host"], message }];
 }
 
 /**

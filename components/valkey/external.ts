@@ -2,8 +2,6 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AdminCredentials, ServerContract, ServerEndpoint } from "../contract";
 import { renderAclLine } from "./acl";
 import type { ValkeyAppUsers } from "./appUsers";
-import { externalHostProblems } from "./connections";
-import { throwOnProblems } from "./problems";
 import type { ValkeyExternalSettings } from "./settings";
 
 /** external.valkey as the profile hands it over: secret fields may already be secret Outputs. */
@@ -36,7 +34,6 @@ export class ValkeyExternal extends pulumi.ComponentResource implements ServerCo
   constructor(name: string, args: ValkeyExternalArgs, opts?: pulumi.ComponentResourceOptions) {
     super("stellaops:valkey:ExternalServer", name, {}, opts);
     const ext = args.external;
-    throwOnProblems(externalHostProblems(ext.host));
     this.endpoint = { host: pulumi.output(ext.host), port: pulumi.output(ext.port) };
     this.adminEndpoint = this.endpoint;
     this.admin = { username: pulumi.output(ext.adminUser), password: pulumi.secret(ext.adminPassword) };

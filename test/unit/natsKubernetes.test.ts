@@ -163,12 +163,6 @@ describe("NatsKubernetes", () => {
     });
   });
 
-  it("refuses a file store larger than its volume", () => {
-    expect(() => build({ jetstream: { maxFileStore: "20GB" } }, { storageSize: "10Gi" })).toThrow(
-      /nats.jetstream.maxFileStore: must fit on the JetStream volume/,
-    );
-  });
-
   it("exposes the in-cluster service as endpoint and per-service URLs", async () => {
     const { server, connections } = build();
     await settled();

@@ -202,9 +202,9 @@ describe("postgres layout model", () => {
       extensions: [{ name: "x", database: "other" }],
     });
     expect(postgresLayoutProblems(settings).map((p) => p.path)).toEqual([
-      ["postgres", "serviceOverrides", "graph"],
-      ["postgres", "readGrants", 0, "schema"],
-      ["postgres", "extensions", 0, "database"],
+      ["serviceOverrides", "graph"],
+      ["readGrants", 0, "schema"],
+      ["extensions", 0, "database"],
     ]);
     expect(postgresLayoutProblems(parse())).toEqual([]);
     let error: unknown;

@@ -1,7 +1,11 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { sha256Hex } from "../../components/valkey/acl";
+import { operatorManagedUserProblems, sha256Hex } from "../../components/valkey/acl";
 import { ValkeyAppUsers } from "../../components/valkey/appUsers";
-import { stackExchangeConnectionString, valkeyServiceConnections } from "../../components/valkey/connections";
+import {
+  externalHostProblems,
+  stackExchangeConnectionString,
+  valkeyServiceConnections,
+} from "../../components/valkey/connections";
 import { ValkeyExternal } from "../../components/valkey/external";
 import { valkeyExternalSettings, valkeySettings } from "../../components/valkey/settings";
 import { findResource, isSecretOutput, resetRecorder, resourcesOfType, settled, valueOf } from "../harness";
@@ -37,18 +41,23 @@ describe("ValkeyExternal", () => {
 
   it("refuses an operator-managed user in per-service mode, saying how to fix it", () => {
     const settings = valkeySettings.parse({ aclMode: "per-service" });
-    expect(() => new ValkeyAppUsers("valkey-app", { settings, operatorManagedPassword: "pw" })).toThrow(
-      /^external\.valkey\.appPassword: an operator-managed application user works with valkey.aclMode "shared" only; remove it/,
-    );
+    expect(operatorManagedUserProblems(settings, true)).toEqual([
+      {
+        path: ["external", "valkey", "appPassword"],
+        message: expect.stringMatching(
+          /^an operator-managed application user works with valkey.aclMode "shared" only; remove it/,
+        ),
+      },
+    ]);
   });
 
   it("refuses a host StackExchange.Redis would split, before any connection string is built", () => {
-    const appUsers = new ValkeyAppUsers("valkey-app", { settings: valkeySettings.parse({}) });
-    expect(
-      () => new ValkeyExternal("valkey", { external: { ...external, host: "cache,ssl=false" }, appUsers }),
-    ).toThrow(
-      "external.valkey.host: Valkey host must not contain ',', '=' or whitespace: StackExchange.Redis would split it",
-    );
+    expect(externalHostProblems("cache,ssl=false")).toEqual([
+      {
+        path: ["host"],
+        message: "Valkey host must not contain ',', '=' or whitespace: StackExchange.Redis would split it",
+      },
+    ]);
   });
 
   it("generated users: exports ACL lines with hashes only for the operator to load", async () => {
