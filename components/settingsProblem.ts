@@ -47,3 +47,8 @@ export class SettingsError extends Error {
     this.name = new.target.name;
   }
 }
+
+/** Throws one SettingsError listing every problem, if there are any. */
+export function throwOnProblems(problems: readonly SettingsProblem[]): void {
+  if (problems.length > 0) throw new SettingsError(problems);
+}

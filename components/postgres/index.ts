@@ -5,7 +5,7 @@ export { PostgresDatabase, type PostgresDatabaseArgs } from "./database";
 export { PostgresDockerServer, type PostgresDockerServerArgs } from "./docker";
 export { postgresExternalServer } from "./external";
 export { PostgresKubernetesServer, type PostgresKubernetesServerArgs } from "./kubernetes";
-export { buildLayout, LayoutError, postgresLayoutProblems, type PostgresLayout } from "./layout";
+export { buildLayout, postgresLayoutProblems, type PostgresLayout } from "./layout";
 export { PostgresLayoutJob, type PostgresLayoutJobArgs } from "./layoutJob";
 export type { PostgresServer } from "./server";
 export { renderLayoutSql } from "./sql";

@@ -69,9 +69,6 @@ export interface PostgresLayout {
   readonly locale?: string;
 }
 
-/** Settings the layout cannot honour; the message lists every problem with its key. */
-export class LayoutError extends SettingsError {}
-
 /** Service id as it appears in identifiers: `evidence-locker` → `evidence_locker`. */
 export function identifierPart(serviceId: string): string {
   return serviceId.replace(/-/g, "_");
@@ -91,7 +88,7 @@ function patternRoleNameProblem(pattern: string, serviceId: string): string | un
 export function roleNameFor(pattern: string, serviceId: string): string {
   const problem = patternRoleNameProblem(pattern, serviceId);
   if (problem !== undefined) {
-    throw new LayoutError(underKey(["postgres"], [{ path: ["roleNamePattern"], message: problem }]));
+    throw new SettingsError(underKey(["postgres"], [{ path: ["roleNamePattern"], message: problem }]));
   }
   return roleNameOf(pattern, serviceId);
 }
@@ -129,7 +126,7 @@ export function postgresLayoutProblems(
 
 /**
  * Builds the layout. `enabledOptionalServices` is `services.optional` from the stack config.
- * Throws LayoutError listing every problem (postgresLayoutProblems) when settings refer to things the layout does
+ * Throws SettingsError listing every problem (postgresLayoutProblems) when settings refer to things the layout does
  * not have; the config loader has reported those already, so this is a safety net.
  */
 export function buildLayout(
@@ -137,7 +134,7 @@ export function buildLayout(
   enabledOptionalServices: readonly string[] = [],
 ): PostgresLayout {
   const { layout, problems } = layoutWithProblems(settings, enabledOptionalServices);
-  if (problems.length > 0) throw new LayoutError(underKey(["postgres"], problems));
+  if (problems.length > 0) throw new SettingsError(underKey(["postgres"], problems));
   return layout;
 }
 

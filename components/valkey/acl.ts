@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { activeServices, VALKEY_ONLY_CONSUMERS } from "../catalog";
-import { underKey, type SettingsProblem } from "../settingsProblem";
-import { throwOnProblems } from "./problems";
+import { throwOnProblems, underKey, type SettingsProblem } from "../settingsProblem";
 import type { ValkeySettings } from "./settings";
 
 /**
@@ -212,7 +211,7 @@ export function operatorManagedUserProblems(
 
 /**
  * The application users: one shared user, or one per service limited to its own keys and channels.
- * Throws ValkeyConfigError listing every appAclUserProblems.
+ * Throws SettingsError listing every appAclUserProblems.
  */
 export function appAclUsers(settings: AppAclSettings, enabledOptional: readonly string[] = []): AclUser[] {
   throwOnProblems(underKey(["valkey"], appAclUserProblems(settings, enabledOptional)));

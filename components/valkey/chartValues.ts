@@ -1,8 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { chartPermissions, type AclUser } from "./acl";
 import { renderChartValkeyConf } from "./conf";
-import type { SettingsProblem } from "../settingsProblem";
-import { throwOnProblems } from "./problems";
+import { throwOnProblems, type SettingsProblem } from "../settingsProblem";
 import type { ValkeyKubernetesSettings, ValkeySettings } from "./settings";
 
 /**

@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
-import type { SettingsProblem } from "../settingsProblem";
-import { ValkeyConfigError } from "./problems";
+import { SettingsError, type SettingsProblem } from "../settingsProblem";
 import type { ValkeyAwsSettings, ValkeySettings } from "./settings";
 
 /** ElastiCache naming and validation for Valkey, pure. */
@@ -41,7 +40,7 @@ function engineVersionProblems(engineVersion: string): SettingsProblem[] {
 /** The parameter-group family for an ElastiCache Valkey engine version ("8.1" -> "valkey8"). */
 export function parameterGroupFamily(engineVersion: string): string {
   const family = familyOf(engineVersion);
-  if (family === undefined) throw new ValkeyConfigError(engineVersionProblems(engineVersion));
+  if (family === undefined) throw new SettingsError(engineVersionProblems(engineVersion));
   return family;
 }
 

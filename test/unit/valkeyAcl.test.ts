@@ -17,7 +17,7 @@ import {
   sha256Hex,
   type ValkeyServerKind,
 } from "../../components/valkey/acl";
-import { ValkeyConfigError } from "../../components/valkey/problems";
+import { SettingsError } from "../../components/settingsProblem";
 import { valkeySettings } from "../../components/valkey/settings";
 
 const shared = valkeySettings.parse({});
@@ -197,8 +197,8 @@ describe("Valkey ACL problems", () => {
     } catch (err) {
       thrown = err;
     }
-    expect(thrown).toBeInstanceOf(ValkeyConfigError);
-    expect((thrown as ValkeyConfigError).message.split("\n")).toEqual([
+    expect(thrown).toBeInstanceOf(SettingsError);
+    expect((thrown as SettingsError).message.split("\n")).toEqual([
       'valkey.extraKeyPatterns: applies only with valkey.aclMode "per-service" (the shared user has every key)',
       'valkey.extraChannelPatterns: applies only with valkey.aclMode "per-service" (the shared user has every key)',
     ]);
