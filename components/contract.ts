@@ -45,3 +45,65 @@ export interface StatefulOptions {
 export function statefulResourceOptions(stateful: StatefulOptions): pulumi.CustomResourceOptions {
   return { protect: stateful.protect, retainOnDelete: stateful.retainOnDelete };
 }
+
+/*
+ * The output contract, declared once: for each StellaOps service, what it needs to reach each server. The areas'
+ * connection builders return these; profiles/outputs.ts merges them into one object per service (and marks every
+ * credential-bearing field secret once more, whatever a builder handed over).
+ */
+
+/**
+ * What a StellaOps service needs to reach its database. Credential-bearing values are secrets.
+ */
+export interface PostgresServiceConnection {
+  readonly host: pulumi.Output<string>;
+  readonly port: pulumi.Output<number>;
+  readonly database: pulumi.Output<string>;
+  readonly username: pulumi.Output<string>;
+  /** Secret. */
+  readonly password: pulumi.Output<string>;
+  /** Secret. Npgsql keyword form, StellaOps's `ConnectionStrings:Default`. */
+  readonly connectionString: pulumi.Output<string>;
+}
+
+/** What one StellaOps service needs to reach Valkey. Credential-bearing fields are Pulumi secrets. */
+export interface ValkeyServiceConnection {
+  readonly host: pulumi.Output<string>;
+  readonly port: pulumi.Output<number>;
+  readonly user: pulumi.Output<string>;
+  readonly password: pulumi.Output<string>;
+  readonly tls: pulumi.Output<boolean>;
+  /** StackExchange.Redis configuration string. */
+  readonly connectionString: pulumi.Output<string>;
+}
+
+/** What one StellaOps service needs to use its buckets. Credential-bearing fields are Pulumi secrets. */
+export interface ObjectStoreServiceConnection {
+  readonly endpoint: pulumi.Output<string>;
+  readonly region: pulumi.Output<string>;
+  readonly pathStyle: boolean;
+  /** Bucket names by role, only the roles this service uses. */
+  readonly buckets: Readonly<Record<string, pulumi.Output<string>>>;
+  /** Static credentials (S3-compatible servers); absent on AWS. */
+  readonly accessKey?: pulumi.Output<string>;
+  readonly secretKey?: pulumi.Output<string>;
+  /** AWS: the least-privilege managed policy to attach to the service's IAM role. */
+  readonly iamPolicyArn?: pulumi.Output<string>;
+}
+
+/** What one StellaOps service needs to reach NATS. The password is a Pulumi secret. */
+export interface NatsServiceConnection {
+  /** nats://host:port */
+  readonly url: pulumi.Output<string>;
+  readonly user: pulumi.Output<string>;
+  readonly password: pulumi.Output<string>;
+  /** Reply-inbox prefix the service's NATS client must use (`_INBOX` is every client's default). */
+  readonly inboxPrefix: pulumi.Output<string>;
+  /** nats://user:password@host:port, for clients configured by URL alone. Secret. */
+  readonly urlWithCredentials: pulumi.Output<string>;
+  /**
+   * Whether the server requires TLS on the client port. The URLs keep the nats:// form (clients upgrade when the
+   * server requires it); a client should then insist on TLS (NATS.Net: `TlsOpts.Mode = TlsMode.Require`).
+   */
+  readonly tls: pulumi.Output<boolean>;
+}
