@@ -36,6 +36,34 @@ export interface ServerContract {
   readonly deletedWith?: pulumi.Resource;
 }
 
+/** The contract fields a server sets once; `adminEndpoint` defaults to `endpoint`, `readyResources` to none. */
+export type ServedContract = Omit<ServerContract, "adminEndpoint" | "readyResources"> &
+  Partial<Pick<ServerContract, "adminEndpoint" | "readyResources">>;
+
+/**
+ * The base of every server component: it declares the contract fields once. A subclass hands them over once, with
+ * `serve`, when the resources behind them exist; like any readonly field, they do not change afterwards.
+ */
+export abstract class ServerComponent extends pulumi.ComponentResource implements ServerContract {
+  declare public readonly endpoint: ServerEndpoint;
+  declare public readonly adminEndpoint: ServerEndpoint;
+  declare public readonly admin: AdminCredentials;
+  declare public readonly tls: pulumi.Output<boolean>;
+  declare public readonly readyResources: pulumi.Resource[];
+  declare public readonly deletedWith?: pulumi.Resource;
+
+  protected serve(contract: ServedContract): void {
+    const { deletedWith, ...rest } = contract;
+    Object.assign(this, {
+      ...rest,
+      adminEndpoint: contract.adminEndpoint ?? contract.endpoint,
+      readyResources: contract.readyResources ?? [],
+      // A server this program does not own has no deletedWith: the field stays absent.
+      ...(deletedWith !== undefined ? { deletedWith } : {}),
+    });
+  }
+}
+
 /** Options for data-bearing resources: protected unless config turns it off; kept on delete when asked. */
 export interface StatefulOptions {
   readonly protect: boolean;

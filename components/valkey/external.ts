@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { AdminCredentials, ServerContract, ServerEndpoint } from "../contract";
+import { ServerComponent, type ServerContract } from "../contract";
 import { renderAclLine } from "./acl";
 import type { ValkeyAppUsers } from "./appUsers";
 import type { ValkeyExternalSettings } from "./settings";
@@ -22,22 +22,18 @@ export interface ValkeyExternalArgs {
  *   the operator to add to the server's ACL file and load with `ACL LOAD`; both ACL modes work.
  * Admin credentials come from config either way (they are not used to change the server).
  */
-export class ValkeyExternal extends pulumi.ComponentResource implements ServerContract {
-  public readonly endpoint: ServerEndpoint;
-  public readonly adminEndpoint: ServerEndpoint;
-  public readonly admin: AdminCredentials;
-  public readonly tls: pulumi.Output<boolean>;
-  public readonly readyResources: pulumi.Resource[] = [];
+export class ValkeyExternal extends ServerComponent implements ServerContract {
   /** ACL file lines for the generated application users (hashes only); undefined when the operator manages them. */
   public readonly appAclLines: pulumi.Output<string> | undefined;
 
   constructor(name: string, args: ValkeyExternalArgs, opts?: pulumi.ComponentResourceOptions) {
     super("stellaops:valkey:ExternalServer", name, {}, opts);
     const ext = args.external;
-    this.endpoint = { host: pulumi.output(ext.host), port: pulumi.output(ext.port) };
-    this.adminEndpoint = this.endpoint;
-    this.admin = { username: pulumi.output(ext.adminUser), password: pulumi.secret(ext.adminPassword) };
-    this.tls = pulumi.output(ext.tls);
+    this.serve({
+      endpoint: { host: pulumi.output(ext.host), port: pulumi.output(ext.port) },
+      admin: { username: pulumi.output(ext.adminUser), password: pulumi.secret(ext.adminPassword) },
+      tls: pulumi.output(ext.tls),
+    });
     const users = args.appUsers.users;
     this.appAclLines = args.appUsers.operatorManaged
       ? undefined
