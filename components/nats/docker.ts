@@ -6,11 +6,10 @@ import type { DockerPlatform } from "../platform";
 import type { NatsAppUsers } from "./appUsers";
 import { ADMIN_USER, renderNatsServerConf, type NatsTlsFiles } from "./config";
 import { generatedPassword } from "./passwords";
+import { NATS_CLIENT_PORT } from "./server";
 import { NO_ROTATION, rotationId, rotationToken, type RotationTokens } from "../rotation";
 import type { NatsDockerSettings, NatsSettings } from "./settings";
 
-/** Inside the container. */
-export const NATS_CLIENT_PORT = 4222;
 /** The path the official image's default command reads; the upload replaces the image's sample file. */
 export const CONF_PATH = "/etc/nats/nats-server.conf";
 export const STORE_DIR = "/data";

@@ -5,16 +5,10 @@ import { ServerComponent, type ServerContract } from "../contract";
 import { dataChartRelease } from "../kubernetes/dataChartRelease";
 import type { KubernetesPlatform } from "../platform";
 import type { NatsAppUsers } from "./appUsers";
-import {
-  chartUsers,
-  NATS_CLIENT_PORT,
-  natsChartValues,
-  quotedForEnv,
-  ROUTE_BCRYPT_KEY,
-  ROUTE_PASSWORD_KEY,
-} from "./chartValues";
+import { chartUsers, natsChartValues, quotedForEnv, ROUTE_BCRYPT_KEY, ROUTE_PASSWORD_KEY } from "./chartValues";
 import { ADMIN_USER } from "./config";
 import { generatedPassword, type NatsPassword } from "./passwords";
+import { NATS_CLIENT_PORT } from "./server";
 import { NO_ROTATION, rotationId, rotationToken, type RotationTokens } from "../rotation";
 import type { NatsKubernetesSettings, NatsSettings } from "./settings";
 

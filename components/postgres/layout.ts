@@ -127,7 +127,7 @@ export function postgresLayoutProblems(
 /**
  * Builds the layout. `enabledOptionalServices` is `services.optional` from the stack config.
  * Throws SettingsError listing every problem (postgresLayoutProblems) when settings refer to things the layout does
- * not have; the config loader has reported those already, so this is a safety net.
+ * not have: they come out of the same pass that builds it, and the config loader has reported them already.
  */
 export function buildLayout(
   settings: PostgresSettings,
