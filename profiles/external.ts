@@ -4,7 +4,7 @@ import { PostgresDatabase, postgresExternalServer } from "../components/postgres
 import * as pulumi from "@pulumi/pulumi";
 import { ValkeyAppUsers } from "../components/valkey/appUsers";
 import { valkeyServiceConnections } from "../components/valkey/connections";
-import { ValkeyExternal } from "../components/valkey/external";
+import { ValkeyExternalServer } from "../components/valkey/external";
 import type { InfraConfig } from "./config";
 import { mergeServiceConnections, type StackOutputs } from "./outputs";
 import { externalPlatform } from "./platforms";
@@ -47,7 +47,7 @@ export function deployExternal(cfg: ExternalConfig): ExternalStackOutputs {
     operatorManagedPassword: cfg.external.valkey.appPassword,
     rotation: cfg.rotation,
   });
-  const valkey = new ValkeyExternal("valkey", { external: cfg.external.valkey, appUsers: valkeyUsers });
+  const valkey = new ValkeyExternalServer("valkey", { external: cfg.external.valkey, appUsers: valkeyUsers });
 
   const services = mergeServiceConnections({
     postgres: postgres.connections,

@@ -33,7 +33,7 @@ export function dockerHealthcheckTest(monitorPort: number): string[] {
   return ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${monitorPort}/healthz`];
 }
 
-export interface NatsDockerArgs {
+export interface NatsDockerServerArgs {
   readonly platform: DockerPlatform;
   readonly settings: NatsSettings;
   readonly docker: NatsDockerSettings;
@@ -43,7 +43,7 @@ export interface NatsDockerArgs {
 }
 
 /** NATS with JetStream in one container on the platform's network, the store on a named volume. */
-export class NatsDocker extends pulumi.ComponentResource implements ServerContract {
+export class NatsDockerServer extends pulumi.ComponentResource implements ServerContract {
   public readonly endpoint: ServerEndpoint;
   public readonly adminEndpoint: ServerEndpoint;
   public readonly admin: AdminCredentials;
@@ -55,7 +55,7 @@ export class NatsDocker extends pulumi.ComponentResource implements ServerContra
   /** The uploaded nats-server.conf: bcrypt hashes only, and still a secret because it is derived from passwords. */
   public readonly natsConf: pulumi.Output<string>;
 
-  constructor(name: string, args: NatsDockerArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: NatsDockerServerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("stellaops:nats:DockerServer", name, {}, opts);
     const { platform, settings } = args;
     const provider = platform.provider;

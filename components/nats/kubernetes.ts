@@ -12,7 +12,7 @@ import { NATS_CLIENT_PORT } from "./server";
 import { NO_ROTATION, rotationId, rotationToken, type RotationTokens } from "../rotation";
 import type { NatsKubernetesSettings, NatsSettings } from "./settings";
 
-export interface NatsKubernetesArgs {
+export interface NatsKubernetesServerArgs {
   readonly platform: KubernetesPlatform;
   readonly settings: NatsSettings;
   readonly kubernetes: NatsKubernetesSettings;
@@ -29,11 +29,11 @@ export const CREDENTIALS_CHECKSUM_ANNOTATION = "stellaops.io/nats-credentials-ch
  * cluster when replicas ≥ 3 (routes authenticated), accounts and users merged into the chart's config, and the
  * bcrypt hashes (never plaintext) delivered from a Secret this component owns.
  */
-export class NatsKubernetes extends ServerComponent implements ServerContract {
+export class NatsKubernetesServer extends ServerComponent implements ServerContract {
   public readonly credentialsSecret: k8s.core.v1.Secret;
   public readonly release: k8s.helm.v3.Release;
 
-  constructor(name: string, args: NatsKubernetesArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: NatsKubernetesServerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("stellaops:nats:KubernetesServer", name, {}, opts);
     const { platform, settings, kubernetes } = args;
     const provider = platform.provider;

@@ -10,7 +10,7 @@ export type ValkeyExternalConfig = Omit<ValkeyExternalSettings, "adminPassword" 
   readonly appPassword?: pulumi.Input<string>;
 };
 
-export interface ValkeyExternalArgs {
+export interface ValkeyExternalServerArgs {
   readonly external: ValkeyExternalConfig;
   readonly appUsers: ValkeyAppUsers;
 }
@@ -22,11 +22,11 @@ export interface ValkeyExternalArgs {
  *   the operator to add to the server's ACL file and load with `ACL LOAD`; both ACL modes work.
  * Admin credentials come from config either way (they are not used to change the server).
  */
-export class ValkeyExternal extends ServerComponent implements ServerContract {
+export class ValkeyExternalServer extends ServerComponent implements ServerContract {
   /** ACL file lines for the generated application users (hashes only); undefined when the operator manages them. */
   public readonly appAclLines: pulumi.Output<string> | undefined;
 
-  constructor(name: string, args: ValkeyExternalArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: ValkeyExternalServerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("stellaops:valkey:ExternalServer", name, {}, opts);
     const ext = args.external;
     this.serve({

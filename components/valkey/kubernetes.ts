@@ -18,7 +18,7 @@ export const VALKEY_SERVICE_PORT = 6379;
  */
 export const VALKEY_CREDENTIALS_ANNOTATION = "stellaops.io/valkey-credentials-checksum";
 
-export interface ValkeyKubernetesArgs {
+export interface ValkeyKubernetesServerArgs {
   readonly platform: KubernetesPlatform;
   readonly settings: ValkeySettings;
   readonly kubernetes: ValkeyKubernetesSettings;
@@ -33,11 +33,11 @@ export interface ValkeyKubernetesArgs {
  * primary is restarted by Kubernetes on its volume, not failed over (the chart's Sentinel mode would need clients to
  * find the primary through Sentinel, which the output contract does not carry; see docs/valkey.md).
  */
-export class ValkeyKubernetes extends ServerComponent implements ServerContract {
+export class ValkeyKubernetesServer extends ServerComponent implements ServerContract {
   public readonly usersSecret: k8s.core.v1.Secret;
   public readonly release: k8s.helm.v3.Release;
 
-  constructor(name: string, args: ValkeyKubernetesArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: ValkeyKubernetesServerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("stellaops:valkey:KubernetesServer", name, {}, opts);
     const { platform, settings, kubernetes } = args;
     const provider = platform.provider;

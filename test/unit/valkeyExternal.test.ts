@@ -6,7 +6,7 @@ import {
   stackExchangeConnectionString,
   valkeyServiceConnections,
 } from "../../components/valkey/connections";
-import { ValkeyExternal } from "../../components/valkey/external";
+import { ValkeyExternalServer } from "../../components/valkey/external";
 import { valkeyExternalSettings, valkeySettings } from "../../components/valkey/settings";
 import { findResource, isSecretOutput, resetRecorder, resourcesOfType, settled, valueOf } from "../harness";
 
@@ -17,13 +17,13 @@ const external = valkeyExternalSettings.parse({
   adminPassword: "admin-secret",
 });
 
-describe("ValkeyExternal", () => {
+describe("ValkeyExternalServer", () => {
   beforeEach(() => resetRecorder());
 
   it("operator-managed app user: its password from config, no generated password, no ACL lines", async () => {
     const settings = valkeySettings.parse({});
     const appUsers = new ValkeyAppUsers("valkey-app", { settings, operatorManagedPassword: "operator-pw" });
-    const server = new ValkeyExternal("valkey", { external, appUsers });
+    const server = new ValkeyExternalServer("valkey", { external, appUsers });
     const connections = valkeyServiceConnections(server, appUsers);
     await settled();
     findResource("stellaops:valkey:ExternalServer", "valkey");
@@ -63,7 +63,7 @@ describe("ValkeyExternal", () => {
   it("generated users: exports ACL lines with hashes only for the operator to load", async () => {
     const settings = valkeySettings.parse({ aclMode: "per-service" });
     const appUsers = new ValkeyAppUsers("valkey-app", { settings });
-    const server = new ValkeyExternal("valkey", { external, appUsers });
+    const server = new ValkeyExternalServer("valkey", { external, appUsers });
     await settled();
     const lines = (await valueOf(server.appAclLines!)).trimEnd().split("\n");
     expect(lines).toHaveLength(appUsers.users.length);

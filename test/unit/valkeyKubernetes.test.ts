@@ -3,7 +3,7 @@ import { ValkeyAppUsers } from "../../components/valkey/appUsers";
 import { settingsKey } from "../../components/settingsProblem";
 import { valkeyChartProblems } from "../../components/valkey/chartValues";
 import { valkeyServiceConnections } from "../../components/valkey/connections";
-import { ValkeyKubernetes } from "../../components/valkey/kubernetes";
+import { ValkeyKubernetesServer } from "../../components/valkey/kubernetes";
 import { valkeyKubernetesSettings, valkeySettings } from "../../components/valkey/settings";
 import {
   assertUniqueUrns,
@@ -21,7 +21,7 @@ import {
 function build(settingsInput: object = {}, k8sInput: object = {}) {
   const settings = valkeySettings.parse(settingsInput);
   const appUsers = new ValkeyAppUsers("valkey-app", { settings });
-  const server = new ValkeyKubernetes("valkey", {
+  const server = new ValkeyKubernetesServer("valkey", {
     platform: testKubernetesPlatform({
       providerName: "k8s",
       kubeconfig: "{}",
@@ -43,7 +43,7 @@ type Values = {
   valkeyConfig: string;
 };
 
-describe("ValkeyKubernetes", () => {
+describe("ValkeyKubernetesServer", () => {
   beforeEach(() => resetRecorder());
 
   it("installs the valkey-io chart with ACL users from a Secret, persistence and the rendered config", async () => {
