@@ -1,6 +1,6 @@
 /** The PostgreSQL area's wiring surface for the profiles. */
 export { PostgresAwsServer, type PostgresAwsServerArgs } from "./aws";
-export { npgsqlConnectionString, type PostgresServiceConnection } from "./connection";
+export { npgsqlConnectionString, type PostgresServiceConnection } from "./connections";
 export { PostgresDatabase, type PostgresDatabaseArgs } from "./database";
 export { PostgresDockerServer, type PostgresDockerServerArgs } from "./docker";
 export { postgresExternalServer } from "./external";
