@@ -1,7 +1,7 @@
 import { Buckets, ObjectStoreDockerServer } from "../components/objectStore";
 import { PostgresDatabase, PostgresDockerServer } from "../components/postgres";
-import { NatsDockerServer } from "../components/nats/docker";
-import { ValkeyDockerServer } from "../components/valkey/docker";
+import { NatsDockerServer } from "../components/nats";
+import { ValkeyDockerServer } from "../components/valkey";
 import type { InfraConfig } from "./config";
 import { mergeServiceConnections, type StackOutputs } from "./outputs";
 import { dockerPlatform } from "./platforms";

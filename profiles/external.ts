@@ -1,10 +1,8 @@
-import { natsExternalConnections } from "../components/nats/connections";
+import { natsExternalConnections } from "../components/nats";
 import { Buckets, ObjectStoreExternalServer } from "../components/objectStore";
 import { PostgresDatabase, postgresExternalServer } from "../components/postgres";
 import * as pulumi from "@pulumi/pulumi";
-import { ValkeyAppUsers } from "../components/valkey/appUsers";
-import { valkeyServiceConnections } from "../components/valkey/connections";
-import { ValkeyExternalServer } from "../components/valkey/external";
+import { ValkeyAppUsers, ValkeyExternalServer, valkeyServiceConnections } from "../components/valkey";
 import type { InfraConfig } from "./config";
 import { mergeServiceConnections, type StackOutputs } from "./outputs";
 import { externalPlatform } from "./platforms";

@@ -1,7 +1,7 @@
 import { Buckets, ObjectStoreKubernetesServer } from "../components/objectStore";
 import { PostgresKubernetesServer, PostgresLayoutJob } from "../components/postgres";
-import { NatsKubernetesServer } from "../components/nats/kubernetes";
-import { ValkeyKubernetesServer } from "../components/valkey/kubernetes";
+import { NatsKubernetesServer } from "../components/nats";
+import { ValkeyKubernetesServer } from "../components/valkey";
 import type { InfraConfig } from "./config";
 import { cnpgApiServerEgressPolicy } from "./kubernetes/apiServerEgress";
 import { denyEgressPolicy } from "./kubernetes/denyEgress";
