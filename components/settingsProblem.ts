@@ -1,10 +1,7 @@
-import type { z } from "zod";
-
 /**
  * A setting the program cannot honour, found by a pure check. Each rule has one home: a rule about one config block
- * lives in that block's settings schema (reported through `reportProblems`), a rule across blocks in
- * profiles/componentRules.ts or profiles/clashRules.ts. Components receive settings that passed both and do not
- * check them again.
+ * lives in that block's settings schema, a rule across blocks in profiles/componentRules.ts or profiles/clashRules.ts.
+ * Components receive settings that passed both and do not check them again.
  */
 export interface SettingsProblem {
   /**
@@ -30,14 +27,6 @@ export function underKey(
   problems: readonly SettingsProblem[],
 ): SettingsProblem[] {
   return problems.map((p) => ({ path: [...prefix, ...p.path], message: p.message }));
-}
-
-/** A schema's `superRefine` reporting a block's problems at their paths, so zod prefixes them with the block's key. */
-export function reportProblems<T>(check: (value: T) => readonly SettingsProblem[]) {
-  return (value: T, ctx: z.RefinementCtx<T>): void => {
-    for (const problem of check(value))
-      ctx.addIssue({ code: "custom", path: [...problem.path], message: problem.message });
-  };
 }
 
 /** Settings a component refuses: the message lists every problem, one `key: message` line each. */
