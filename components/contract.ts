@@ -36,6 +36,34 @@ export interface ServerContract {
   readonly deletedWith?: pulumi.Resource;
 }
 
+/** The contract fields a server sets once; `adminEndpoint` defaults to `endpoint`, `readyResources` to none. */
+export type ServedContract = Omit<ServerContract, "adminEndpoint" | "readyResources"> &
+  Partial<Pick<ServerContract, "adminEndpoint" | "readyResources">>;
+
+/**
+ * The base of every server component: it declares the contract fields once. A subclass hands them over once, with
+ * `serve`, when the resources behind them exist; like any readonly field, they do not change afterwards.
+ */
+export abstract class ServerComponent extends pulumi.ComponentResource implements ServerContract {
+  declare public readonly endpoint: ServerEndpoint;
+  declare public readonly adminEndpoint: ServerEndpoint;
+  declare public readonly admin: AdminCredentials;
+  declare public readonly tls: pulumi.Output<boolean>;
+  declare public readonly readyResources: pulumi.Resource[];
+  declare public readonly deletedWith?: pulumi.Resource;
+
+  protected serve(contract: ServedContract): void {
+    const { deletedWith, ...rest } = contract;
+    Object.assign(this, {
+      ...rest,
+      adminEndpoint: contract.adminEndpoint ?? contract.endpoint,
+      readyResources: contract.readyResources ?? [],
+      // A server this program does not own has no deletedWith: the field stays absent.
+      ...(deletedWith !== undefined ? { deletedWith } : {}),
+    });
+  }
+}
+
 /** Options for data-bearing resources: protected unless config turns it off; kept on delete when asked. */
 export interface StatefulOptions {
   readonly protect: boolean;
@@ -44,4 +72,66 @@ export interface StatefulOptions {
 
 export function statefulResourceOptions(stateful: StatefulOptions): pulumi.CustomResourceOptions {
   return { protect: stateful.protect, retainOnDelete: stateful.retainOnDelete };
+}
+
+/*
+ * The output contract, declared once: for each StellaOps service, what it needs to reach each server. The areas'
+ * connection builders return these; profiles/outputs.ts merges them into one object per service (and marks every
+ * credential-bearing field secret once more, whatever a builder handed over).
+ */
+
+/**
+ * What a StellaOps service needs to reach its database. Credential-bearing values are secrets.
+ */
+export interface PostgresServiceConnection {
+  readonly host: pulumi.Output<string>;
+  readonly port: pulumi.Output<number>;
+  readonly database: pulumi.Output<string>;
+  readonly username: pulumi.Output<string>;
+  /** Secret. */
+  readonly password: pulumi.Output<string>;
+  /** Secret. Npgsql keyword form, StellaOps's `ConnectionStrings:Default`. */
+  readonly connectionString: pulumi.Output<string>;
+}
+
+/** What one StellaOps service needs to reach Valkey. Credential-bearing fields are Pulumi secrets. */
+export interface ValkeyServiceConnection {
+  readonly host: pulumi.Output<string>;
+  readonly port: pulumi.Output<number>;
+  readonly user: pulumi.Output<string>;
+  readonly password: pulumi.Output<string>;
+  readonly tls: pulumi.Output<boolean>;
+  /** StackExchange.Redis configuration string. */
+  readonly connectionString: pulumi.Output<string>;
+}
+
+/** What one StellaOps service needs to use its buckets. Credential-bearing fields are Pulumi secrets. */
+export interface ObjectStoreServiceConnection {
+  readonly endpoint: pulumi.Output<string>;
+  readonly region: pulumi.Output<string>;
+  readonly pathStyle: boolean;
+  /** Bucket names by role, only the roles this service uses. */
+  readonly buckets: Readonly<Record<string, pulumi.Output<string>>>;
+  /** Static credentials (S3-compatible servers); absent on AWS. */
+  readonly accessKey?: pulumi.Output<string>;
+  readonly secretKey?: pulumi.Output<string>;
+  /** AWS: the least-privilege managed policy to attach to the service's IAM role. */
+  readonly iamPolicyArn?: pulumi.Output<string>;
+}
+
+/** What one StellaOps service needs to reach NATS. The password is a Pulumi secret. */
+export interface NatsServiceConnection {
+  /** nats://host:port */
+  readonly url: pulumi.Output<string>;
+  readonly user: pulumi.Output<string>;
+  readonly password: pulumi.Output<string>;
+  /** Reply-inbox prefix the service's NATS client must use (`_INBOX` is every client's default). */
+  readonly inboxPrefix: pulumi.Output<string>;
+  /** nats://user:password@host:port, for clients configured by URL alone. Secret. */
+  readonly urlWithCredentials: pulumi.Output<string>;
+  /**
+   * Whether the server requires TLS on the client port. The URLs keep the nats:// form (clients upgrade when the
+   * server requires it); a client should then insist on TLS (NATS.Net: `TlsOpts.Mode = TlsMode.Require`).
+   */
+  readonly tls: pulumi.Output<boolean>;
 }

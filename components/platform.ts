@@ -22,8 +22,6 @@ export interface DockerPlatform {
   readonly adminAddress: string;
   /** Prefix for container and volume names on the host, e.g. "stellaops-dev". */
   readonly namePrefix: string;
-  /** Sealed site: images come only from the mirror, pinned by digest (validated in profiles/config.ts). */
-  readonly airgapped: boolean;
   readonly labels: Readonly<Record<string, string>>;
   /** Log driver and rotation of every container (`docker.logs`). */
   readonly logs: DockerLogSettings;
@@ -37,7 +35,6 @@ export interface KubernetesPlatform {
   /** Plain namespace name for in-cluster DNS names (`<svc>.<namespace>.svc`). */
   readonly namespaceName: string;
   readonly storageClass?: string;
-  readonly airgapped: boolean;
   /** Image pull secrets for a private mirror. */
   readonly imagePullSecrets: readonly string[];
   readonly labels: Readonly<Record<string, string>>;
@@ -64,8 +61,6 @@ export interface ExternalPlatform {
   readonly kind: "external";
   readonly stateful: StatefulOptions;
 }
-
-export type Platform = DockerPlatform | KubernetesPlatform | AwsPlatform | ExternalPlatform;
 
 /** Helm chart reference resolved from a ChartSource (repository URL, oci:// mirror or vendored file). */
 export function helmChartArgs(source: ChartSource): {

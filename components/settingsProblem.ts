@@ -1,9 +1,13 @@
 /**
- * A setting a component cannot honour, found by a pure check. The same problems are reported by the config loader
- * (profiles/componentRules.ts, next to the key) and refused by the component (a safety net), in the same words.
+ * A setting the program cannot honour, found by a pure check. Each rule has one home: a rule about one config block
+ * lives in that block's settings schema, a rule across blocks in profiles/componentRules.ts or profiles/clashRules.ts.
+ * Components receive settings that passed both and do not check them again.
  */
 export interface SettingsProblem {
-  /** The config path below `stellaops-infra:`, e.g. ["postgres", "readGrants", 0, "schema"]. */
+  /**
+   * The config path relative to the block the check reads, e.g. ["readGrants", 0, "schema"] for the `postgres`
+   * block; whoever knows where the block sits prefixes it once (`underKey`, or zod for a schema).
+   */
   readonly path: readonly (string | number)[];
   /** What is wrong and what is allowed. */
   readonly message: string;
@@ -17,10 +21,23 @@ export function settingsKey(path: readonly PropertyKey[]): string {
     .join("");
 }
 
+/** The problems of a block, under the block's own key (["postgres"] + ["readGrants", 0] = postgres.readGrants[0]). */
+export function underKey(
+  prefix: readonly (string | number)[],
+  problems: readonly SettingsProblem[],
+): SettingsProblem[] {
+  return problems.map((p) => ({ path: [...prefix, ...p.path], message: p.message }));
+}
+
 /** Settings a component refuses: the message lists every problem, one `key: message` line each. */
 export class SettingsError extends Error {
   constructor(readonly problems: readonly SettingsProblem[]) {
     super(problems.map((p) => `${settingsKey(p.path)}: ${p.message}`).join("\n"));
     this.name = new.target.name;
   }
+}
+
+/** Throws one SettingsError listing every problem, if there are any. */
+export function throwOnProblems(problems: readonly SettingsProblem[]): void {
+  if (problems.length > 0) throw new SettingsError(problems);
 }

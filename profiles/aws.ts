@@ -1,6 +1,6 @@
 import { Buckets } from "../components/objectStore";
 import { PostgresAwsServer, PostgresDatabase } from "../components/postgres";
-import { ValkeyElastiCache } from "../components/valkey/aws";
+import { ValkeyElastiCache } from "../components/valkey";
 import type { InfraConfig } from "./config";
 import { mergeServiceConnections, type StackOutputs } from "./outputs";
 import { awsPlatform } from "./platforms";

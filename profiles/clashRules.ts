@@ -1,4 +1,5 @@
-import { NATS_CLIENT_PORT, CLUSTER_PORT } from "../components/nats/chartValues";
+import { CLUSTER_PORT } from "../components/nats/chartValues";
+import { NATS_CLIENT_PORT } from "../components/nats/server";
 import { RUSTFS_K8S_NAME } from "../components/objectStore/kubernetes";
 import { configKey, type ConfigProblem } from "./configErrors";
 import type { StackConfig } from "./config";

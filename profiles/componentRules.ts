@@ -8,7 +8,7 @@ import {
 } from "../components/postgres/majorVersion";
 import { CLOUDNATIVEPG_INITDB, DOCKER_SUPERUSER } from "../components/postgres/serverObjects";
 import { valkeyConfigProblems, type ValkeyDeployment } from "../components/valkey/configProblems";
-import type { SettingsProblem } from "../components/settingsProblem";
+import { underKey, type SettingsProblem } from "../components/settingsProblem";
 import { configKey, type ConfigProblem } from "./configErrors";
 import type { StackConfig } from "./config";
 
@@ -49,7 +49,7 @@ export function objectStoreBackendOf(cfg: StackConfig): ObjectStoreBackend {
 export function postgresProblems(cfg: StackConfig): ConfigProblem[] {
   const { version } = cfg.postgres;
   return [
-    ...postgresLayoutProblems(cfg.postgres, cfg.services.optional),
+    ...underKey(["postgres"], postgresLayoutProblems(cfg.postgres, cfg.services.optional)),
     ...(cfg.profile === "docker"
       ? imageMajorProblems(["docker", "postgres", "image"], cfg.docker.postgres.image, version)
       : []),
@@ -140,7 +140,7 @@ function postgresServerObjects(cfg: StackConfig): { roles: ServerObject[]; datab
 
 /** Bucket features the backend lacks (components/objectStore). */
 export function objectStoreProblems(cfg: StackConfig): ConfigProblem[] {
-  return backendProblems(cfg.objectStore, objectStoreBackendOf(cfg)).map(asConfigProblem);
+  return underKey(["objectStore"], backendProblems(cfg.objectStore, objectStoreBackendOf(cfg))).map(asConfigProblem);
 }
 
 /** The Valkey platform block the profile's components read. */
@@ -165,5 +165,7 @@ export function valkeyProblems(cfg: StackConfig): ConfigProblem[] {
 /** JetStream's file store must fit on its Kubernetes volume (components/nats/sizes.ts). */
 export function jetstreamVolumeProblems(cfg: StackConfig): ConfigProblem[] {
   if (!cfg.nats.enabled || cfg.profile !== "kubernetes") return [];
-  return natsStorageProblems(cfg.nats.jetstream.maxFileStore, cfg.kubernetes.nats.storageSize).map(asConfigProblem);
+  return underKey(["nats"], natsStorageProblems(cfg.nats.jetstream.maxFileStore, cfg.kubernetes.nats.storageSize)).map(
+    asConfigProblem,
+  );
 }

@@ -1,7 +1,7 @@
 import { Buckets, ObjectStoreDockerServer } from "../components/objectStore";
 import { PostgresDatabase, PostgresDockerServer } from "../components/postgres";
-import { NatsDocker } from "../components/nats/docker";
-import { ValkeyDocker } from "../components/valkey/docker";
+import { NatsDockerServer } from "../components/nats";
+import { ValkeyDockerServer } from "../components/valkey";
 import type { InfraConfig } from "./config";
 import { mergeServiceConnections, type StackOutputs } from "./outputs";
 import { dockerPlatform } from "./platforms";
@@ -42,7 +42,7 @@ export function deployDocker(cfg: DockerConfig): StackOutputs {
   const nats = optionalNatsConnections(
     cfg,
     (appUsers) =>
-      new NatsDocker("nats", {
+      new NatsDockerServer("nats", {
         platform,
         settings: cfg.nats,
         docker: cfg.docker.nats,
@@ -53,7 +53,7 @@ export function deployDocker(cfg: DockerConfig): StackOutputs {
   const valkey = valkeyConnections(
     cfg,
     (appUsers) =>
-      new ValkeyDocker("valkey", {
+      new ValkeyDockerServer("valkey", {
         platform,
         settings: cfg.valkey,
         docker: cfg.docker.valkey,

@@ -1,10 +1,8 @@
-import { natsExternalConnections } from "../components/nats/connections";
+import { natsExternalConnections } from "../components/nats";
 import { Buckets, ObjectStoreExternalServer } from "../components/objectStore";
 import { PostgresDatabase, postgresExternalServer } from "../components/postgres";
 import * as pulumi from "@pulumi/pulumi";
-import { ValkeyAppUsers } from "../components/valkey/appUsers";
-import { valkeyServiceConnections } from "../components/valkey/connections";
-import { ValkeyExternal } from "../components/valkey/external";
+import { ValkeyAppUsers, ValkeyExternalServer, valkeyServiceConnections } from "../components/valkey";
 import type { InfraConfig } from "./config";
 import { mergeServiceConnections, type StackOutputs } from "./outputs";
 import { externalPlatform } from "./platforms";
@@ -47,7 +45,7 @@ export function deployExternal(cfg: ExternalConfig): ExternalStackOutputs {
     operatorManagedPassword: cfg.external.valkey.appPassword,
     rotation: cfg.rotation,
   });
-  const valkey = new ValkeyExternal("valkey", { external: cfg.external.valkey, appUsers: valkeyUsers });
+  const valkey = new ValkeyExternalServer("valkey", { external: cfg.external.valkey, appUsers: valkeyUsers });
 
   const services = mergeServiceConnections({
     postgres: postgres.connections,

@@ -1,7 +1,7 @@
 import { Buckets, ObjectStoreKubernetesServer } from "../components/objectStore";
 import { PostgresKubernetesServer, PostgresLayoutJob } from "../components/postgres";
-import { NatsKubernetes } from "../components/nats/kubernetes";
-import { ValkeyKubernetes } from "../components/valkey/kubernetes";
+import { NatsKubernetesServer } from "../components/nats";
+import { ValkeyKubernetesServer } from "../components/valkey";
 import type { InfraConfig } from "./config";
 import { cnpgApiServerEgressPolicy } from "./kubernetes/apiServerEgress";
 import { denyEgressPolicy } from "./kubernetes/denyEgress";
@@ -55,7 +55,7 @@ export function deployKubernetes(cfg: KubernetesConfig): StackOutputs {
   const nats = optionalNatsConnections(
     cfg,
     (appUsers) =>
-      new NatsKubernetes("nats", {
+      new NatsKubernetesServer("nats", {
         platform,
         settings: cfg.nats,
         kubernetes: cfg.kubernetes.nats,
@@ -66,7 +66,7 @@ export function deployKubernetes(cfg: KubernetesConfig): StackOutputs {
   const valkey = valkeyConnections(
     cfg,
     (appUsers) =>
-      new ValkeyKubernetes("valkey", {
+      new ValkeyKubernetesServer("valkey", {
         platform,
         settings: cfg.valkey,
         kubernetes: cfg.kubernetes.valkey,

@@ -1,60 +1,22 @@
 import * as pulumi from "@pulumi/pulumi";
+import type {
+  NatsServiceConnection,
+  ObjectStoreServiceConnection,
+  PostgresServiceConnection,
+  ValkeyServiceConnection,
+} from "../components/contract";
 
 /**
- * The output contract: for each StellaOps service, one object with what it needs to connect to each server.
- * Every credential-bearing value is a Pulumi secret, whatever the component handed over.
+ * The stack outputs: for each StellaOps service, one object with what it needs to connect to each server (the
+ * per-server shapes are the output contract in components/contract.ts). Every credential-bearing value is a Pulumi
+ * secret, whatever the component handed over.
  */
 
-export interface PostgresConnection {
-  host: pulumi.Input<string>;
-  port: pulumi.Input<number>;
-  database: pulumi.Input<string>;
-  username: pulumi.Input<string>;
-  password: pulumi.Input<string>;
-  /** Npgsql keyword form: Host=…;Port=…;Database=…;Username=…;Password=…[;SSL Mode=…] */
-  connectionString: pulumi.Input<string>;
-}
-
-export interface ValkeyConnection {
-  host: pulumi.Input<string>;
-  port: pulumi.Input<number>;
-  user: pulumi.Input<string>;
-  password: pulumi.Input<string>;
-  tls: pulumi.Input<boolean>;
-  /** StackExchange.Redis form: host:port,user=…,password=…,ssl=…,abortConnect=false */
-  connectionString: pulumi.Input<string>;
-}
-
-export interface ObjectStoreConnection {
-  endpoint: pulumi.Input<string>;
-  region: pulumi.Input<string>;
-  pathStyle: pulumi.Input<boolean>;
-  /** Bucket names by role (scannerArtifacts, surfaceCache, …), only the ones this service uses. */
-  buckets: pulumi.Input<Record<string, pulumi.Input<string>>>;
-  /** Static credentials (RustFS, external S3); absent on AWS, where services use the IAM policy. */
-  accessKey?: pulumi.Input<string>;
-  secretKey?: pulumi.Input<string>;
-  /** AWS: the least-privilege IAM policy to attach to the service's role. */
-  iamPolicyArn?: pulumi.Input<string>;
-}
-
-export interface NatsConnection {
-  url: pulumi.Input<string>;
-  user: pulumi.Input<string>;
-  password: pulumi.Input<string>;
-  /** Reply-inbox prefix the service's NATS client must use. */
-  inboxPrefix?: pulumi.Input<string>;
-  /** nats://user:password@host:port, for clients configured by URL alone. */
-  urlWithCredentials?: pulumi.Input<string>;
-  /** Whether the server requires TLS; the URLs keep the nats:// form (see docs/nats.md). */
-  tls: pulumi.Input<boolean>;
-}
-
 export interface ServiceConnections {
-  postgres?: PostgresConnection;
-  valkey?: ValkeyConnection;
-  objectStore?: ObjectStoreConnection;
-  nats?: NatsConnection;
+  postgres?: PostgresServiceConnection;
+  valkey?: ValkeyServiceConnection;
+  objectStore?: ObjectStoreServiceConnection;
+  nats?: NatsServiceConnection;
 }
 
 export interface StackOutputs {
@@ -77,10 +39,10 @@ type PerService<T> = Readonly<Record<string, T>>;
 
 /** Merges each component's per-service connections into one object per StellaOps service. */
 export function mergeServiceConnections(parts: {
-  postgres?: PerService<PostgresConnection>;
-  valkey?: PerService<ValkeyConnection>;
-  objectStore?: PerService<ObjectStoreConnection>;
-  nats?: PerService<NatsConnection>;
+  postgres?: PerService<PostgresServiceConnection>;
+  valkey?: PerService<ValkeyServiceConnection>;
+  objectStore?: PerService<ObjectStoreServiceConnection>;
+  nats?: PerService<NatsServiceConnection>;
 }): Record<string, ServiceConnections> {
   const services: Record<string, ServiceConnections> = {};
   for (const [area, perService] of Object.entries(parts) as [

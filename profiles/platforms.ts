@@ -46,7 +46,6 @@ export function dockerPlatform(cfg: ConfigOf<"docker">): DockerPlatform {
     adminAddress:
       cfg.docker.adminAddress ?? (cfg.docker.bindAddress === "0.0.0.0" ? "127.0.0.1" : cfg.docker.bindAddress),
     namePrefix,
-    airgapped: cfg.airgap.sealed,
     labels,
     logs: cfg.docker.logs,
     stateful: statefulOf(cfg),
@@ -88,7 +87,6 @@ export function kubernetesPlatform(cfg: ConfigOf<"kubernetes">): KubernetesPlatf
     namespace: namespace.metadata.name,
     namespaceName: cfg.kubernetes.namespace,
     storageClass: cfg.kubernetes.storageClass,
-    airgapped: cfg.airgap.sealed,
     imagePullSecrets: cfg.kubernetes.imagePullSecrets,
     labels,
     stateful: statefulOf(cfg),

@@ -1,8 +1,6 @@
 import type { ServerContract } from "../components/contract";
-import { NatsAppUsers } from "../components/nats/appUsers";
-import { natsServiceConnections } from "../components/nats/connections";
-import { ValkeyAppUsers } from "../components/valkey/appUsers";
-import { valkeyServiceConnections } from "../components/valkey/connections";
+import { NatsAppUsers, natsServiceConnections } from "../components/nats";
+import { ValkeyAppUsers, valkeyServiceConnections } from "../components/valkey";
 import type { InfraConfig } from "./config";
 
 /**

@@ -3,6 +3,7 @@ import { ADMIN_USER, natsAuthConfig, natsTlsConfig, type NatsTlsFiles } from "./
 import type { NatsAppUserSpec } from "./permissions";
 import type { NatsKubernetesSettings, NatsSettings } from "./settings";
 import { confEnv, confString, toChartMerge, type ChartValue } from "./syntax";
+import { NATS_CLIENT_PORT } from "./server";
 
 /**
  * Values for the official nats-io `nats` chart (1.x layout: `config.*`, `container.*`, `podTemplate.*`). Pure.
@@ -13,7 +14,6 @@ import { confEnv, confString, toChartMerge, type ChartValue } from "./syntax";
  * environment variable's value as a config value and a bare `$2a$…` would read as a variable reference.
  */
 
-export const NATS_CLIENT_PORT = 4222;
 export const CLUSTER_PORT = 6222;
 export const STORE_DIR = "/data";
 /** The user cluster routes authenticate as (route authorization is separate from client accounts). */

@@ -1,24 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ServerContract } from "../contract";
+import type { NatsServiceConnection, ServerContract } from "../contract";
+
+export type { NatsServiceConnection } from "../contract";
 import type { NatsAppUsers } from "./appUsers";
 import { natsServices } from "./permissions";
-
-/** What one StellaOps service needs to reach NATS. The password is a Pulumi secret. */
-export interface NatsServiceConnection {
-  /** nats://host:port */
-  readonly url: pulumi.Output<string>;
-  readonly user: pulumi.Output<string>;
-  readonly password: pulumi.Output<string>;
-  /** Reply-inbox prefix the service's NATS client must use (`_INBOX` is every client's default). */
-  readonly inboxPrefix: pulumi.Output<string>;
-  /** nats://user:password@host:port, for clients configured by URL alone. Secret. */
-  readonly urlWithCredentials: pulumi.Output<string>;
-  /**
-   * Whether the server requires TLS on the client port. The URLs keep the nats:// form (clients upgrade when the
-   * server requires it); a client should then insist on TLS (NATS.Net: `TlsOpts.Mode = TlsMode.Require`).
-   */
-  readonly tls: pulumi.Output<boolean>;
-}
 
 /** `nats://host:port`; the host must be a plain host name or IPv4 address. */
 export function natsUrl(host: string, port: number): string {

@@ -6,11 +6,10 @@ import type { DockerPlatform } from "../platform";
 import type { NatsAppUsers } from "./appUsers";
 import { ADMIN_USER, renderNatsServerConf, type NatsTlsFiles } from "./config";
 import { generatedPassword } from "./passwords";
+import { NATS_CLIENT_PORT } from "./server";
 import { NO_ROTATION, rotationId, rotationToken, type RotationTokens } from "../rotation";
 import type { NatsDockerSettings, NatsSettings } from "./settings";
 
-/** Inside the container. */
-export const NATS_CLIENT_PORT = 4222;
 /** The path the official image's default command reads; the upload replaces the image's sample file. */
 export const CONF_PATH = "/etc/nats/nats-server.conf";
 export const STORE_DIR = "/data";
@@ -34,7 +33,7 @@ export function dockerHealthcheckTest(monitorPort: number): string[] {
   return ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${monitorPort}/healthz`];
 }
 
-export interface NatsDockerArgs {
+export interface NatsDockerServerArgs {
   readonly platform: DockerPlatform;
   readonly settings: NatsSettings;
   readonly docker: NatsDockerSettings;
@@ -44,7 +43,7 @@ export interface NatsDockerArgs {
 }
 
 /** NATS with JetStream in one container on the platform's network, the store on a named volume. */
-export class NatsDocker extends pulumi.ComponentResource implements ServerContract {
+export class NatsDockerServer extends pulumi.ComponentResource implements ServerContract {
   public readonly endpoint: ServerEndpoint;
   public readonly adminEndpoint: ServerEndpoint;
   public readonly admin: AdminCredentials;
@@ -56,7 +55,7 @@ export class NatsDocker extends pulumi.ComponentResource implements ServerContra
   /** The uploaded nats-server.conf: bcrypt hashes only, and still a secret because it is derived from passwords. */
   public readonly natsConf: pulumi.Output<string>;
 
-  constructor(name: string, args: NatsDockerArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: NatsDockerServerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("stellaops:nats:DockerServer", name, {}, opts);
     const { platform, settings } = args;
     const containerName = `${platform.namePrefix}-nats`;

@@ -1,26 +1,18 @@
 import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { AdminCredentials, ServerContract, ServerEndpoint } from "../contract";
+import { ServerComponent, type ServerContract } from "../contract";
 import { dataChartRelease } from "../kubernetes/dataChartRelease";
-import { SettingsError } from "../settingsProblem";
 import type { KubernetesPlatform } from "../platform";
 import type { NatsAppUsers } from "./appUsers";
-import {
-  chartUsers,
-  NATS_CLIENT_PORT,
-  natsChartValues,
-  quotedForEnv,
-  ROUTE_BCRYPT_KEY,
-  ROUTE_PASSWORD_KEY,
-} from "./chartValues";
+import { chartUsers, natsChartValues, quotedForEnv, ROUTE_BCRYPT_KEY, ROUTE_PASSWORD_KEY } from "./chartValues";
 import { ADMIN_USER } from "./config";
 import { generatedPassword, type NatsPassword } from "./passwords";
+import { NATS_CLIENT_PORT } from "./server";
 import { NO_ROTATION, rotationId, rotationToken, type RotationTokens } from "../rotation";
 import type { NatsKubernetesSettings, NatsSettings } from "./settings";
-import { natsStorageProblems } from "./sizes";
 
-export interface NatsKubernetesArgs {
+export interface NatsKubernetesServerArgs {
   readonly platform: KubernetesPlatform;
   readonly settings: NatsSettings;
   readonly kubernetes: NatsKubernetesSettings;
@@ -37,22 +29,14 @@ export const CREDENTIALS_CHECKSUM_ANNOTATION = "stellaops.io/nats-credentials-ch
  * cluster when replicas ≥ 3 (routes authenticated), accounts and users merged into the chart's config, and the
  * bcrypt hashes (never plaintext) delivered from a Secret this component owns.
  */
-export class NatsKubernetes extends pulumi.ComponentResource implements ServerContract {
-  public readonly endpoint: ServerEndpoint;
-  public readonly adminEndpoint: ServerEndpoint;
-  public readonly admin: AdminCredentials;
-  public readonly tls: pulumi.Output<boolean>;
-  public readonly readyResources: pulumi.Resource[];
-  public readonly deletedWith: pulumi.Resource;
+export class NatsKubernetesServer extends ServerComponent implements ServerContract {
   public readonly credentialsSecret: k8s.core.v1.Secret;
   public readonly release: k8s.helm.v3.Release;
 
-  constructor(name: string, args: NatsKubernetesArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: NatsKubernetesServerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("stellaops:nats:KubernetesServer", name, {}, opts);
     const { platform, settings, kubernetes } = args;
     const provider = platform.provider;
-    const problems = natsStorageProblems(settings.jetstream.maxFileStore, kubernetes.storageSize);
-    if (problems.length > 0) throw new SettingsError(problems);
 
     const tokens = args.rotation ?? NO_ROTATION;
     const adminPassword = generatedPassword(
@@ -120,12 +104,13 @@ export class NatsKubernetes extends pulumi.ComponentResource implements ServerCo
     });
 
     const host = `${kubernetes.releaseName}.${platform.namespaceName}.svc`;
-    this.endpoint = { host: pulumi.output(host), port: pulumi.output(NATS_CLIENT_PORT) };
-    this.adminEndpoint = this.endpoint;
-    this.admin = { username: pulumi.output(ADMIN_USER), password: adminPassword.password };
-    this.tls = pulumi.output(kubernetes.tlsSecretName !== undefined);
-    this.readyResources = [this.release];
-    this.deletedWith = this.release;
+    this.serve({
+      endpoint: { host: pulumi.output(host), port: pulumi.output(NATS_CLIENT_PORT) },
+      admin: { username: pulumi.output(ADMIN_USER), password: adminPassword.password },
+      tls: pulumi.output(kubernetes.tlsSecretName !== undefined),
+      readyResources: [this.release],
+      deletedWith: this.release,
+    });
     this.registerOutputs({ endpoint: this.endpoint, adminUsername: this.admin.username, tls: this.tls });
   }
 }

@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
-import { rotationKeepers } from "../rotation";
+import { generatePassword } from "../password";
 
 /** A NATS user's password and its bcrypt hash (the only form the server's configuration holds). Both secret. */
 export interface NatsPassword {
@@ -9,16 +8,11 @@ export interface NatsPassword {
 }
 
 /**
- * A generated password, child of `parent`: letters and digits only (it goes into URLs and env files unescaped),
- * 32 characters (well under bcrypt's 72-byte limit). The hash is computed once by the provider and kept in
- * state, so it does not change between runs and the server configuration stays stable; both are new when the
- * password's rotation token changes.
+ * A generated password (components/password.ts), child of `parent`, with its bcrypt hash. The hash is computed once
+ * by the provider and kept in state, so it does not change between runs and the server configuration stays stable;
+ * both are new when the password's rotation token changes.
  */
 export function generatedPassword(name: string, parent: pulumi.Resource, rotationToken?: string): NatsPassword {
-  const resource = new random.RandomPassword(
-    name,
-    { length: 32, special: false, ...rotationKeepers(rotationToken) },
-    { parent },
-  );
+  const resource = generatePassword(name, { parent }, rotationToken);
   return { password: pulumi.secret(resource.result), bcryptHash: pulumi.secret(resource.bcryptHash) };
 }

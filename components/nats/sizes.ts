@@ -35,7 +35,7 @@ export function natsStorageProblems(maxFileStore: string, storageSize: string): 
   if (natsSizeBytes(maxFileStore) <= kubernetesQuantityBytes(storageSize)) return [];
   return [
     {
-      path: ["nats", "jetstream", "maxFileStore"],
+      path: ["jetstream", "maxFileStore"],
       message: `must fit on the JetStream volume (kubernetes.nats.storageSize ${storageSize}); lower it or raise storageSize`,
     },
   ];

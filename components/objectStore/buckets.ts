@@ -1,7 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { activeServices, type BucketRole } from "../catalog";
-import { statefulResourceOptions, type StatefulOptions } from "../contract";
+import { statefulResourceOptions, type ObjectStoreServiceConnection, type StatefulOptions } from "../contract";
+
+export type { ObjectStoreServiceConnection } from "../contract";
 import type { AwsPlatform } from "../platform";
 import {
   buildObjectStoreLayout,
@@ -38,20 +40,6 @@ export interface BucketsArgs {
   readonly optionalServices: readonly string[];
   /** The platform's protect/retainOnDelete for the buckets. */
   readonly stateful: StatefulOptions;
-}
-
-/** What one StellaOps service needs to use its buckets. Credential-bearing fields are Pulumi secrets. */
-export interface ObjectStoreServiceConnection {
-  readonly endpoint: pulumi.Output<string>;
-  readonly region: pulumi.Output<string>;
-  readonly pathStyle: boolean;
-  /** Bucket names by role, only the roles this service uses. */
-  readonly buckets: Readonly<Record<string, pulumi.Output<string>>>;
-  /** Static credentials (S3-compatible servers); absent on AWS. */
-  readonly accessKey?: pulumi.Output<string>;
-  readonly secretKey?: pulumi.Output<string>;
-  /** AWS: the least-privilege managed policy to attach to the service's IAM role. */
-  readonly iamPolicyArn?: pulumi.Output<string>;
 }
 
 /**

@@ -82,9 +82,9 @@ export const CAPABILITIES: Readonly<Record<ObjectStoreBackend, Capabilities>> = 
 };
 
 /**
- * Config the backend cannot honour: features it lacks, and (on AWS) bucket names that are surely taken. Paths are
- * from the config root (`objectStore.…`), so the config loader reports `stellaops-infra:objectStore.objectLock.enabled`
- * and the like.
+ * Config the backend cannot honour: features it lacks, and (on AWS) bucket names that are surely taken. A cross-block
+ * rule (the backend follows the profile), so its home is profiles/componentRules.ts; paths are relative to the
+ * `objectStore` block, which the caller prefixes once.
  */
 export function backendProblems(settings: ObjectStoreSettings, backend: ObjectStoreBackend): SettingsProblem[] {
   const can = CAPABILITIES[backend];
@@ -92,20 +92,20 @@ export function backendProblems(settings: ObjectStoreSettings, backend: ObjectSt
   const lacks = (what: string) => `the ${backend} backend does not support ${what}`;
   if (settings.objectLock.enabled && !can.objectLock) {
     problems.push({
-      path: ["objectStore", "objectLock", "enabled"],
+      path: ["objectLock", "enabled"],
       message: `${lacks("S3 Object Lock")}; turn it off, or use a backend that has it (aws, rustfs)`,
     });
   }
   const expiring = BUCKET_ROLES.filter((role) => settings.lifecycle.expireAfterDays[role] !== undefined);
   for (const role of can.lifecycleExpiration ? [] : expiring) {
     problems.push({
-      path: ["objectStore", "lifecycle", "expireAfterDays", role],
+      path: ["lifecycle", "expireAfterDays", role],
       message: `${lacks("lifecycle expiration")}; remove it, or use a backend that has it (aws, rustfs)`,
     });
   }
   if (settings.lifecycle.noncurrentVersionsExpireAfterDays !== undefined && !can.lifecycleExpiration) {
     problems.push({
-      path: ["objectStore", "lifecycle", "noncurrentVersionsExpireAfterDays"],
+      path: ["lifecycle", "noncurrentVersionsExpireAfterDays"],
       message: `${lacks("lifecycle expiration")}; remove it, or use a backend that has it (aws, rustfs)`,
     });
   }
@@ -113,7 +113,7 @@ export function backendProblems(settings: ObjectStoreSettings, backend: ObjectSt
   if (backend === "aws" && settings.bucketPrefix === "" && plainDefaults.length > 0) {
     // S3 names are global across all AWS accounts: the catalog's plain defaults ("replay", …) are surely taken.
     problems.push({
-      path: ["objectStore", "bucketPrefix"],
+      path: ["bucketPrefix"],
       message: `required on AWS while ${plainDefaults.map((r) => `buckets.${r}`).join(", ")} keep their default names: S3 bucket names are global; set a prefix such as "acme-prod-" (or unique names)`,
     });
   }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { AdminCredentials, ServerEndpoint } from "../contract";
+import { ServerComponent } from "../contract";
 import { parseS3Url, s3BaseUrl, type ObjectStoreServer } from "./server";
 import type { ObjectStoreExternalSettings } from "./settings";
 
@@ -11,12 +11,7 @@ export interface ObjectStoreExternalServerArgs {
  * An existing S3-compatible server: nothing is created. Its flavor (rustfs or generic-s3) selects which bucket
  * features are attempted; the access key and secret key from config are what this program and the services use.
  */
-export class ObjectStoreExternalServer extends pulumi.ComponentResource implements ObjectStoreServer {
-  public readonly endpoint: ServerEndpoint;
-  public readonly adminEndpoint: ServerEndpoint;
-  public readonly admin: AdminCredentials;
-  public readonly tls: pulumi.Output<boolean>;
-  public readonly readyResources: pulumi.Resource[] = [];
+export class ObjectStoreExternalServer extends ServerComponent implements ObjectStoreServer {
   public readonly backend: ObjectStoreServer["backend"];
   public readonly region: pulumi.Output<string>;
   public readonly pathStyle: boolean;
@@ -32,12 +27,14 @@ export class ObjectStoreExternalServer extends pulumi.ComponentResource implemen
     this.backend = ext.flavor;
     this.pathStyle = ext.pathStyle;
     this.https = service.https;
-    this.endpoint = { host: pulumi.output(service.host), port: pulumi.output(service.port) };
-    this.adminEndpoint = { host: pulumi.output(admin.host), port: pulumi.output(admin.port) };
+    this.serve({
+      endpoint: { host: pulumi.output(service.host), port: pulumi.output(service.port) },
+      adminEndpoint: { host: pulumi.output(admin.host), port: pulumi.output(admin.port) },
+      admin: { username: pulumi.secret(ext.accessKey), password: pulumi.secret(ext.secretKey) },
+      tls: pulumi.output(service.https),
+    });
     this.serviceUrl = s3BaseUrl(service.https, service.host, service.port);
     this.adminUrl = s3BaseUrl(admin.https, admin.host, admin.port);
-    this.admin = { username: pulumi.secret(ext.accessKey), password: pulumi.secret(ext.secretKey) };
-    this.tls = pulumi.output(service.https);
     this.region = pulumi.output(ext.region);
     this.registerOutputs({ endpoint: this.endpoint, serviceUrl: this.serviceUrl, tls: this.tls });
   }

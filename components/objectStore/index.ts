@@ -18,7 +18,7 @@ export {
 export { ObjectStoreDockerServer, type ObjectStoreDockerServerArgs } from "./docker";
 export { ObjectStoreExternalServer, type ObjectStoreExternalServerArgs } from "./external";
 export { ObjectStoreKubernetesServer, type ObjectStoreKubernetesServerArgs } from "./kubernetes";
-export { buildObjectStoreLayout, ObjectStoreConfigError, resolveAwsEncryption, type ObjectStoreLayout } from "./layout";
+export { buildObjectStoreLayout, resolveAwsEncryption, type ObjectStoreLayout } from "./layout";
 export { serviceAccessPolicy, tlsOnlyBucketPolicy } from "./policies";
 export { s3CompatibleProvider, type S3CompatibleProviderArgs } from "./provider";
 export type { ObjectStoreServer } from "./server";

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { statefulResourceOptions, type AdminCredentials, type ServerEndpoint } from "../contract";
+import { ServerComponent, statefulResourceOptions } from "../contract";
 import type { KubernetesPlatform } from "../platform";
 import { credentialFingerprintOutput, NO_ROTATION, rotationId, rotationToken, type RotationTokens } from "../rotation";
 import { generatedRustfsCredentials, RUSTFS_DATA_DIR, RUSTFS_NO_UPDATE_CHECK, RUSTFS_UID } from "./rustfs";
@@ -39,13 +39,7 @@ export interface ObjectStoreKubernetesServerArgs {
  * makes the volume group-writable for the pod), not from a root init container. Revisit when the chart reaches 1.0
  * with a stable values schema.
  */
-export class ObjectStoreKubernetesServer extends pulumi.ComponentResource implements ObjectStoreServer {
-  public readonly endpoint: ServerEndpoint;
-  public readonly adminEndpoint: ServerEndpoint;
-  public readonly admin: AdminCredentials;
-  public readonly tls: pulumi.Output<boolean>;
-  public readonly readyResources: pulumi.Resource[];
-  public readonly deletedWith: pulumi.Resource;
+export class ObjectStoreKubernetesServer extends ServerComponent implements ObjectStoreServer {
   public readonly backend = "rustfs" as const;
   public readonly region: pulumi.Output<string>;
   public readonly pathStyle = true;
@@ -200,26 +194,24 @@ export class ObjectStoreKubernetesServer extends pulumi.ComponentResource implem
       { parent: this, provider },
     );
 
-    this.endpoint = {
+    const endpoint = {
       host: pulumi.output(`${RUSTFS_K8S_NAME}.${platform.namespaceName}.svc`),
       port: pulumi.output(settings.port),
     };
-    this.serviceUrl = s3BaseUrl(false, this.endpoint.host, this.endpoint.port);
-    if (settings.adminEndpoint !== undefined) {
-      const admin = parseS3Url(settings.adminEndpoint);
-      this.adminEndpoint = { host: pulumi.output(admin.host), port: pulumi.output(admin.port) };
-      this.adminUrl = s3BaseUrl(admin.https, admin.host, admin.port);
-    } else {
-      this.adminEndpoint = this.endpoint;
-      this.adminUrl = this.serviceUrl;
-    }
-    // The Service speaks plain http; a TLS-terminating admin endpoint does not change what the services use.
+    const admin = settings.adminEndpoint !== undefined ? parseS3Url(settings.adminEndpoint) : undefined;
+    this.serve({
+      endpoint,
+      ...(admin ? { adminEndpoint: { host: pulumi.output(admin.host), port: pulumi.output(admin.port) } } : {}),
+      // The Service speaks plain http; a TLS-terminating admin endpoint does not change what the services use.
+      tls: pulumi.output(false),
+      admin: { username: credentials.accessKey, password: credentials.secretKey },
+      readyResources: [this.statefulSet],
+      deletedWith: this.statefulSet,
+    });
+    this.serviceUrl = s3BaseUrl(false, endpoint.host, endpoint.port);
+    this.adminUrl = admin ? s3BaseUrl(admin.https, admin.host, admin.port) : this.serviceUrl;
     this.https = false;
-    this.tls = pulumi.output(false);
-    this.admin = { username: credentials.accessKey, password: credentials.secretKey };
     this.region = pulumi.output(settings.region);
-    this.readyResources = [this.statefulSet];
-    this.deletedWith = this.statefulSet;
     this.registerOutputs({
       endpoint: this.endpoint,
       adminEndpoint: this.adminEndpoint,

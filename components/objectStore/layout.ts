@@ -1,13 +1,6 @@
 import { BUCKET_ROLES, type BucketRole, type ServiceSpec } from "../catalog";
-import type { SettingsProblem } from "../settingsProblem";
-import { bucketNameProblems, fullBucketNames } from "./bucketNames";
-import {
-  backendProblems,
-  CAPABILITIES,
-  skippedFeatures,
-  type Capabilities,
-  type ObjectStoreBackend,
-} from "./capabilities";
+import { fullBucketNames } from "./bucketNames";
+import { CAPABILITIES, skippedFeatures, type Capabilities, type ObjectStoreBackend } from "./capabilities";
 import type { ObjectStoreAwsSettings, ObjectStoreSettings } from "./settings";
 
 /**
@@ -67,19 +60,6 @@ export interface ObjectStoreLayout {
   readonly skipped: readonly string[];
 }
 
-/** Config the layout cannot honour; the message lists every problem with its config key. */
-export class ObjectStoreConfigError extends Error {
-  constructor(readonly problems: readonly SettingsProblem[]) {
-    super(
-      [
-        "invalid object storage configuration:",
-        ...problems.map((p) => `  - stellaops-infra:${p.path.join(".")}: ${p.message}`),
-      ].join("\n"),
-    );
-    this.name = "ObjectStoreConfigError";
-  }
-}
-
 /**
  * The KMS key S3 encrypts with (aws.objectStore.kmsKeyArn, else the platform's aws.kmsKeyArn) and the mode: SSE-KMS
  * when a key is configured or asked for, SSE-S3 otherwise.
@@ -129,15 +109,13 @@ function lifecycleRules(settings: ObjectStoreSettings, role: BucketRole, can: Ca
   return rules;
 }
 
-/** Validates the settings against the backend and lays out the buckets and the per-service access. */
+/**
+ * Lays out the buckets and the per-service access. The settings are the loader's: bucket names are checked by the
+ * settings schema, what the backend lacks by profiles/componentRules.ts (backendProblems), so neither is checked again.
+ */
 export function buildObjectStoreLayout(input: LayoutInput): ObjectStoreLayout {
   const { settings, backend } = input;
   const can = CAPABILITIES[backend];
-  const problems: SettingsProblem[] = [
-    ...bucketNameProblems(settings).map((p) => ({ ...p, path: ["objectStore", ...p.path] })),
-    ...backendProblems(settings, backend),
-  ];
-  if (problems.length > 0) throw new ObjectStoreConfigError(problems);
   if (input.encryption) {
     const supported = input.encryption.algorithm === "AES256" ? can.sseS3 : can.sseKms;
     if (!supported) throw new Error(`default encryption ${input.encryption.algorithm} is not available on ${backend}`);

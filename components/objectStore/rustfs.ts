@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { generatePassword } from "../password";
 import { rotationKeepers } from "../rotation";
 
 /** What the rustfs/rustfs image fixes (its Dockerfile and entrypoint), shared by the Docker and Kubernetes servers. */
@@ -37,10 +38,6 @@ export function generatedRustfsCredentials(
     { length: 20, special: false, lower: false, upper: true, numeric: true, ...keepers },
     { parent },
   );
-  const secretKey = new random.RandomPassword(
-    `${name}-secret-key`,
-    { length: 40, special: false, ...keepers },
-    { parent },
-  );
+  const secretKey = generatePassword(`${name}-secret-key`, { parent }, rotationToken, 40);
   return { accessKey: pulumi.secret(accessKey.result), secretKey: pulumi.secret(secretKey.result) };
 }

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { statefulResourceOptions, type AdminCredentials, type ServerEndpoint } from "../contract";
+import { ServerComponent, statefulResourceOptions } from "../contract";
 import type { AwsPlatform } from "../platform";
 import { majorOf } from "../settingsCommon";
 import { majorVersionGuard } from "./majorGuard";
@@ -19,18 +19,15 @@ export interface PostgresAwsServerArgs {
   readonly rotation?: RotationTokens;
 }
 
-/** Who may connect on the PostgreSQL port: the platform's security groups and CIDRs, nothing else. */
+/**
+ * Who may connect on the PostgreSQL port: the platform's security groups and CIDRs, nothing else. That there is at
+ * least one is the `aws` block's rule (awsPlatformSettings in profiles/config.ts).
+ */
 export function rdsIngressSources(platform: AwsPlatform): { kind: "sg" | "cidr"; value: string }[] {
-  const sources = [
+  return [
     ...platform.allowedSecurityGroupIds.map((value) => ({ kind: "sg" as const, value })),
     ...platform.allowedCidrs.map((value) => ({ kind: "cidr" as const, value })),
   ];
-  if (sources.length === 0) {
-    throw new Error(
-      "aws.allowedSecurityGroupIds / aws.allowedCidrs: both empty, so nothing could reach RDS; set at least one",
-    );
-  }
-  return sources;
 }
 
 /** With automatic minor upgrades RDS moves the minor itself, so the program states only the major. */
@@ -56,13 +53,7 @@ export function rdsParameters(settings: PostgresAwsSettings): aws.types.input.rd
  * with its rotation token (`rotation: { postgres.admin: <token> }`): RDS applies the new master password in place
  * (ModifyDBInstance applies MasterUserPassword as soon as possible, whatever applyImmediately says).
  */
-export class PostgresAwsServer extends pulumi.ComponentResource implements PostgresServer {
-  public readonly endpoint: ServerEndpoint;
-  public readonly adminEndpoint: ServerEndpoint;
-  public readonly admin: AdminCredentials;
-  public readonly tls: pulumi.Output<boolean>;
-  public readonly readyResources: pulumi.Resource[];
-  public readonly deletedWith: pulumi.Resource;
+export class PostgresAwsServer extends ServerComponent implements PostgresServer {
   /** The master user has rds_superuser, not superuser. */
   public readonly adminIsSuperuser = false;
   public readonly instance: aws.rds.Instance;
@@ -177,15 +168,17 @@ export class PostgresAwsServer extends pulumi.ComponentResource implements Postg
       { ...on, ...statefulResourceOptions(platform.stateful), dependsOn: [majorGuard] },
     );
 
-    this.endpoint = { host: this.instance.address, port: this.instance.port };
-    this.adminEndpoint = {
-      host: rds.adminHost !== undefined ? pulumi.output(rds.adminHost) : this.instance.address,
-      port: rds.adminPort !== undefined ? pulumi.output(rds.adminPort) : this.instance.port,
-    };
-    this.admin = { username: this.instance.username, password };
-    this.tls = pulumi.output(true);
-    this.readyResources = [this.instance];
-    this.deletedWith = this.instance;
+    this.serve({
+      endpoint: { host: this.instance.address, port: this.instance.port },
+      adminEndpoint: {
+        host: rds.adminHost !== undefined ? pulumi.output(rds.adminHost) : this.instance.address,
+        port: rds.adminPort !== undefined ? pulumi.output(rds.adminPort) : this.instance.port,
+      },
+      admin: { username: this.instance.username, password },
+      tls: pulumi.output(true),
+      readyResources: [this.instance],
+      deletedWith: this.instance,
+    });
 
     this.registerOutputs({ endpoint: this.endpoint, adminEndpoint: this.adminEndpoint, tls: this.tls });
   }

@@ -2,7 +2,7 @@ import type * as command from "@pulumi/command";
 import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
 import { statefulResourceOptions, type StatefulOptions } from "../contract";
-import { serviceConnection, type PostgresServiceConnection } from "./connection";
+import { serviceConnection, type PostgresServiceConnection } from "./connections";
 import { buildLayout, type PostgresLayout } from "./layout";
 import type { RotationTokens } from "../rotation";
 import { loginRoleCommand } from "./loginCommand";

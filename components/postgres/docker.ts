@@ -5,9 +5,7 @@ import { dockerDataServer } from "../docker/dataServer";
 import type { DockerPlatform } from "../platform";
 import type { RotationTokens } from "../rotation";
 import { majorOf } from "../settingsCommon";
-import { SettingsError } from "../settingsProblem";
 import { majorVersionGuard } from "./majorGuard";
-import { imageMajorProblems } from "./majorVersion";
 import { dockerStartCommand, SUPERUSER_PASSWORD_PATH, SUPERUSER_VERIFIER_PATH } from "./dockerSuperuser";
 import { POSTGRES_PASSWORD_FILE_ENV } from "./imageFacts";
 import { adminPassword } from "./passwords";
@@ -64,9 +62,8 @@ export class PostgresDockerServer extends pulumi.ComponentResource implements Po
     super("stellaops:postgres:DockerServer", name, {}, opts);
     const { platform, settings } = args;
     const dockerSettings = args.docker;
-    // The config loader reports this with the key; refusing here too keeps the data off an anonymous volume.
-    const imageProblems = imageMajorProblems(["docker", "postgres", "image"], dockerSettings.image, settings.version);
-    if (imageProblems.length > 0) throw new SettingsError(imageProblems);
+    // That the image runs postgres.version's major (else the data would land on an anonymous volume) is a rule of
+    // the loader's (imageMajorProblems in profiles/componentRules.ts).
     const majorGuard = majorVersionGuard(
       name,
       { major: majorOf(settings.version), allowMajorUpgradeTo: settings.allowMajorUpgradeTo, platform: "docker" },

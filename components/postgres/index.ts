@@ -1,11 +1,11 @@
 /** The PostgreSQL area's wiring surface for the profiles. */
 export { PostgresAwsServer, type PostgresAwsServerArgs } from "./aws";
-export { npgsqlConnectionString, type PostgresServiceConnection } from "./connection";
+export { npgsqlConnectionString, type PostgresServiceConnection } from "./connections";
 export { PostgresDatabase, type PostgresDatabaseArgs } from "./database";
 export { PostgresDockerServer, type PostgresDockerServerArgs } from "./docker";
 export { postgresExternalServer } from "./external";
 export { PostgresKubernetesServer, type PostgresKubernetesServerArgs } from "./kubernetes";
-export { buildLayout, LayoutError, postgresLayoutProblems, type PostgresLayout } from "./layout";
+export { buildLayout, postgresLayoutProblems, type PostgresLayout } from "./layout";
 export { PostgresLayoutJob, type PostgresLayoutJobArgs } from "./layoutJob";
 export type { PostgresServer } from "./server";
 export { renderLayoutSql } from "./sql";

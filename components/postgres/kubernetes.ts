@@ -1,11 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { statefulResourceOptions, type AdminCredentials, type ServerEndpoint } from "../contract";
+import { ServerComponent, statefulResourceOptions } from "../contract";
 import { helmChartArgs, type KubernetesPlatform } from "../platform";
 import { majorOf } from "../settingsCommon";
-import { SettingsError } from "../settingsProblem";
 import { majorVersionGuard } from "./majorGuard";
-import { imageMajorProblems } from "./majorVersion";
 import type { RotationTokens } from "../rotation";
 import { adminPassword } from "./passwords";
 import { POSTGRES_PORT, type PostgresServer } from "./server";
@@ -57,13 +55,7 @@ export function cnpgClusterSpec(
  * Pulumi waits for the Cluster's Ready condition, so the layout Job (PostgresLayoutJob) runs against a live server.
  * Services reach it at `<clusterName>-rw.<namespace>.svc`, always over TLS (CloudNativePG's own CA).
  */
-export class PostgresKubernetesServer extends pulumi.ComponentResource implements PostgresServer {
-  public readonly endpoint: ServerEndpoint;
-  public readonly adminEndpoint: ServerEndpoint;
-  public readonly admin: AdminCredentials;
-  public readonly tls: pulumi.Output<boolean>;
-  public readonly readyResources: pulumi.Resource[];
-  public readonly deletedWith: pulumi.Resource;
+export class PostgresKubernetesServer extends ServerComponent implements PostgresServer {
   public readonly adminIsSuperuser = true;
   public readonly cluster: k8s.apiextensions.CustomResource;
   public readonly operator?: k8s.helm.v3.Release;
@@ -76,8 +68,6 @@ export class PostgresKubernetesServer extends pulumi.ComponentResource implement
     const labels = { ...platform.labels, ...OWN_LABELS };
     // CloudNativePG takes the major from the image tag and upgrades in place when it changes (1.26+).
     const version = args.settings.version;
-    const imageProblems = imageMajorProblems(["kubernetes", "postgres", "imageName"], settings.imageName, version);
-    if (imageProblems.length > 0) throw new SettingsError(imageProblems);
     const majorGuard = majorVersionGuard(
       name,
       { major: majorOf(version), allowMajorUpgradeTo: args.settings.allowMajorUpgradeTo, platform: "kubernetes" },
@@ -146,13 +136,14 @@ export class PostgresKubernetesServer extends pulumi.ComponentResource implement
     );
 
     const host = `${settings.clusterName}-rw.${platform.namespaceName}.svc`;
-    this.endpoint = { host: pulumi.output(host), port: pulumi.output(POSTGRES_PORT) };
-    // The program itself never connects: the layout runs in-cluster (PostgresLayoutJob).
-    this.adminEndpoint = this.endpoint;
-    this.admin = { username: pulumi.output("postgres"), password };
-    this.tls = pulumi.output(true);
-    this.readyResources = [this.cluster];
-    this.deletedWith = this.cluster;
+    this.serve({
+      // The program itself never connects (the layout runs in-cluster, PostgresLayoutJob): adminEndpoint = endpoint.
+      endpoint: { host: pulumi.output(host), port: pulumi.output(POSTGRES_PORT) },
+      admin: { username: pulumi.output("postgres"), password },
+      tls: pulumi.output(true),
+      readyResources: [this.cluster],
+      deletedWith: this.cluster,
+    });
 
     this.registerOutputs({ endpoint: this.endpoint, tls: this.tls });
   }

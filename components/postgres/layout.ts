@@ -1,5 +1,5 @@
 import { activeServices, appSchemaOf, type ServiceSpec } from "../catalog";
-import { SettingsError, settingsKey, type SettingsProblem } from "../settingsProblem";
+import { SettingsError, settingsKey, underKey, type SettingsProblem } from "../settingsProblem";
 import { roleNameProblem } from "./identifiers";
 import type { PostgresSettings } from "./settings";
 
@@ -69,9 +69,6 @@ export interface PostgresLayout {
   readonly locale?: string;
 }
 
-/** Settings the layout cannot honour; the message lists every problem with its key. */
-export class LayoutError extends SettingsError {}
-
 /** Service id as it appears in identifiers: `evidence-locker` → `evidence_locker`. */
 export function identifierPart(serviceId: string): string {
   return serviceId.replace(/-/g, "_");
@@ -90,7 +87,9 @@ function patternRoleNameProblem(pattern: string, serviceId: string): string | un
 
 export function roleNameFor(pattern: string, serviceId: string): string {
   const problem = patternRoleNameProblem(pattern, serviceId);
-  if (problem !== undefined) throw new LayoutError([{ path: ["postgres", "roleNamePattern"], message: problem }]);
+  if (problem !== undefined) {
+    throw new SettingsError(underKey(["postgres"], [{ path: ["roleNamePattern"], message: problem }]));
+  }
   return roleNameOf(pattern, serviceId);
 }
 
@@ -115,7 +114,8 @@ export function passwordVariableFor(serviceId: string): string {
 
 /**
  * Every way the settings contradict the layout (services not enabled, unknown schemas, collisions), each with its
- * config path. The config loader reports these with the rest of the stack config's problems.
+ * path relative to the `postgres` block. A cross-block rule (services.optional): profiles/componentRules.ts reports
+ * these with the rest of the stack config's problems.
  */
 export function postgresLayoutProblems(
   settings: PostgresSettings,
@@ -126,15 +126,15 @@ export function postgresLayoutProblems(
 
 /**
  * Builds the layout. `enabledOptionalServices` is `services.optional` from the stack config.
- * Throws LayoutError listing every problem (postgresLayoutProblems) when settings refer to things the layout does
- * not have; the config loader has reported those already, so this is a safety net.
+ * Throws SettingsError listing every problem (postgresLayoutProblems) when settings refer to things the layout does
+ * not have: they come out of the same pass that builds it, and the config loader has reported them already.
  */
 export function buildLayout(
   settings: PostgresSettings,
   enabledOptionalServices: readonly string[] = [],
 ): PostgresLayout {
   const { layout, problems } = layoutWithProblems(settings, enabledOptionalServices);
-  if (problems.length > 0) throw new LayoutError(problems);
+  if (problems.length > 0) throw new SettingsError(underKey(["postgres"], problems));
   return layout;
 }
 
@@ -152,10 +152,10 @@ function layoutWithProblems(
     (settings.serviceDatabases as Record<string, string | undefined>)[serviceId] ?? settings.database;
   const roleOf = new Map(services.map((s) => [s.id, roleNameOf(settings.roleNamePattern, s.id)]));
   const badRoleName = services.map((s) => patternRoleNameProblem(settings.roleNamePattern, s.id)).find((p) => p);
-  if (badRoleName) problems.push({ path: ["postgres", "roleNamePattern"], message: badRoleName });
+  if (badRoleName) problems.push({ path: ["roleNamePattern"], message: badRoleName });
   for (const name of duplicates([...roleOf.values()])) {
     problems.push({
-      path: ["postgres", "roleNamePattern"],
+      path: ["roleNamePattern"],
       message: `"${name}" gives the same role name to two services`,
     });
   }
@@ -163,7 +163,7 @@ function layoutWithProblems(
   const schemas = services.flatMap((service) => serviceSchemas(service, settings, databaseOf(service.id), roleOf));
   const extraPath = (schema: string): (string | number)[] => {
     const i = settings.extraSchemas.findIndex((e) => e.schema === schema || appSchemaOf(e.schema) === schema);
-    return i >= 0 ? ["postgres", "extraSchemas", i, "schema"] : ["postgres", "extraSchemas"];
+    return i >= 0 ? ["extraSchemas", i, "schema"] : ["extraSchemas"];
   };
   // One problem per extra schema entry, not one more for its `_app` helper colliding too.
   const collided = new Set<string>();
@@ -254,7 +254,7 @@ function readGrants(
 ): ReadGrantSpec[] {
   const seen = new Set<string>();
   return settings.readGrants.flatMap((grant, i) => {
-    const key = ["postgres", "readGrants", i];
+    const key = ["readGrants", i];
     // A grant for a service that is not enabled is reported by inactiveServiceProblems.
     if (!roleOf.has(grant.service)) return [];
     const schema = schemas.find((s) => s.name === grant.schema);
@@ -304,7 +304,7 @@ function extensions(
     const database = ext.database ?? settings.database;
     if (!databaseNames.includes(database)) {
       problems.push({
-        path: ["postgres", "extensions", i, "database"],
+        path: ["extensions", i, "database"],
         message: `"${database}" is not a database of this layout; allowed: ${databaseNames.join(", ")}`,
       });
       return [];
@@ -312,7 +312,7 @@ function extensions(
     const inDatabase = schemas.filter((s) => s.database === database).map((s) => s.name);
     if (ext.schema !== "public" && !inDatabase.includes(ext.schema)) {
       problems.push({
-        path: ["postgres", "extensions", i, "schema"],
+        path: ["extensions", i, "schema"],
         message: `"${ext.schema}" is not a schema of database ${database}; allowed: public, ${inDatabase.join(", ")}`,
       });
       return [];
@@ -347,7 +347,7 @@ function searchPathProblems(
         ? []
         : [
             {
-              path: ["postgres", "serviceOverrides", service, "searchPath", i],
+              path: ["serviceOverrides", service, "searchPath", i],
               message: `"${entry}" is not a schema ${service} can use; allowed: ${usable.join(", ")} (its own schemas, those it has read grants on, public)`,
             },
           ],
@@ -358,22 +358,10 @@ function searchPathProblems(
 /** Settings may only name services that are part of this deployment. */
 function inactiveServiceProblems(settings: PostgresSettings, active: ReadonlySet<string>): SettingsProblem[] {
   const named: [(string | number)[], string][] = [
-    ...Object.keys(settings.serviceDatabases).map((id): [string[], string] => [
-      ["postgres", "serviceDatabases", id],
-      id,
-    ]),
-    ...Object.keys(settings.serviceOverrides).map((id): [string[], string] => [
-      ["postgres", "serviceOverrides", id],
-      id,
-    ]),
-    ...settings.readGrants.map((g, i): [(string | number)[], string] => [
-      ["postgres", "readGrants", i, "service"],
-      g.service,
-    ]),
-    ...settings.extraSchemas.map((e, i): [(string | number)[], string] => [
-      ["postgres", "extraSchemas", i, "service"],
-      e.service,
-    ]),
+    ...Object.keys(settings.serviceDatabases).map((id): [string[], string] => [["serviceDatabases", id], id]),
+    ...Object.keys(settings.serviceOverrides).map((id): [string[], string] => [["serviceOverrides", id], id]),
+    ...settings.readGrants.map((g, i): [(string | number)[], string] => [["readGrants", i, "service"], g.service]),
+    ...settings.extraSchemas.map((e, i): [(string | number)[], string] => [["extraSchemas", i, "service"], e.service]),
   ];
   return named
     .filter(([, id]) => !active.has(id))

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import type { KubernetesPlatform } from "../platform";
 import { credentialFingerprintOutput, type RotationTokens } from "../rotation";
-import { serviceConnection, type PostgresServiceConnection } from "./connection";
+import { serviceConnection, type PostgresServiceConnection } from "./connections";
 import { buildLayout, type PostgresLayout } from "./layout";
 import { rolePasswords, roleVerifiers } from "./passwords";
 import type { PostgresServer } from "./server";

@@ -1,13 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
-import { NO_ROTATION, rotationId, rotationKeepers, rotationToken, type RotationTokens } from "../rotation";
+import type * as random from "@pulumi/random";
+import { generatePassword } from "../password";
+import { NO_ROTATION, rotationId, rotationToken, type RotationTokens } from "../rotation";
 import type { PostgresLayout } from "./layout";
 import { stableScramVerifier } from "./scram";
 
 /**
- * One generated password per service role. Alphanumeric (`special: false`) so connection strings and psql
- * variables need no escaping; 32 characters from [A-Za-z0-9] is about 190 bits. The only keeper is the role's
- * rotation token (`rotation: { postgres.roles.<service>: <token> }`): a password changes when its token does.
+ * One generated password per service role (components/password.ts), renewed by the role's rotation token
+ * (`rotation: { postgres.roles.<service>: <token> }`).
  */
 export function rolePasswords(
   name: string,
@@ -18,14 +18,10 @@ export function rolePasswords(
   return Object.fromEntries(
     layout.roles.map((role) => [
       role.service,
-      new random.RandomPassword(
+      generatePassword(
         `${name}-password-${role.service}`,
-        {
-          length: 32,
-          special: false,
-          ...rotationKeepers(rotationToken(rotation, rotationId.postgresRole(role.service))),
-        },
         opts,
+        rotationToken(rotation, rotationId.postgresRole(role.service)),
       ),
     ]),
   );
@@ -50,10 +46,5 @@ export function adminPassword(
   parent: pulumi.Resource,
   rotation: RotationTokens = NO_ROTATION,
 ): random.RandomPassword {
-  return new random.RandomPassword(
-    name,
-    // RDS refuses / " @ and spaces; alphanumeric avoids every escaping question on every platform.
-    { length: 32, special: false, ...rotationKeepers(rotationToken(rotation, rotationId.postgresAdmin)) },
-    { parent },
-  );
+  return generatePassword(name, { parent }, rotationToken(rotation, rotationId.postgresAdmin));
 }

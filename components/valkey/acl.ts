@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { activeServices, VALKEY_ONLY_CONSUMERS } from "../catalog";
-import type { SettingsProblem } from "../settingsProblem";
-import { throwOnProblems } from "./problems";
+import { throwOnProblems, underKey, type SettingsProblem } from "../settingsProblem";
 import type { ValkeySettings } from "./settings";
 
 /**
@@ -160,7 +159,10 @@ export function serverAclUsers(server: ValkeyServerKind, adminUser: string): Acl
 
 const EXTRA_PATTERN_KEYS = ["extraKeyPatterns", "extraReadKeyPatterns", "extraChannelPatterns"] as const;
 
-/** Per-service extras the ACL model cannot apply: any in shared mode, and extras for services not enabled. */
+/**
+ * Per-service extras the ACL model cannot apply: any in shared mode, and extras for services not enabled. Paths are
+ * relative to the `valkey` block.
+ */
 export function appAclUserProblems(
   settings: AppAclSettings,
   enabledOptional: readonly string[] = [],
@@ -172,7 +174,7 @@ export function appAclUserProblems(
     if (ids.length === 0) continue;
     if (settings.aclMode !== "per-service") {
       problems.push({
-        path: ["valkey", key],
+        path: [key],
         message: 'applies only with valkey.aclMode "per-service" (the shared user has every key)',
       });
       continue;
@@ -180,7 +182,7 @@ export function appAclUserProblems(
     const inactive = ids.filter((id) => !consumerIds.includes(id));
     if (inactive.length > 0) {
       problems.push({
-        path: ["valkey", key],
+        path: [key],
         message: `names service(s) not enabled in this deployment: ${inactive.join(", ")}; enabled: ${consumerIds.join(", ")}`,
       });
     }
@@ -190,7 +192,8 @@ export function appAclUserProblems(
 
 /**
  * An operator-managed application user (external.valkey.appPassword) is one user with one password: it cannot stand
- * for the per-service users, whose passwords this program generates.
+ * for the per-service users, whose passwords this program generates. Reported at the root path of
+ * external.valkey.appPassword, the key to remove.
  */
 export function operatorManagedUserProblems(
   settings: Pick<ValkeySettings, "aclMode">,
@@ -208,10 +211,10 @@ export function operatorManagedUserProblems(
 
 /**
  * The application users: one shared user, or one per service limited to its own keys and channels.
- * Throws ValkeyConfigError listing every appAclUserProblems.
+ * Throws SettingsError listing every appAclUserProblems.
  */
 export function appAclUsers(settings: AppAclSettings, enabledOptional: readonly string[] = []): AclUser[] {
-  throwOnProblems(appAclUserProblems(settings, enabledOptional));
+  throwOnProblems(underKey(["valkey"], appAclUserProblems(settings, enabledOptional)));
   const consumers = valkeyConsumers(enabledOptional);
   if (settings.aclMode === "shared") {
     return [
@@ -267,7 +270,7 @@ function clashProblem(name: string, users: readonly AclUser[]): SettingsProblem 
   const chosen = users.filter((u) => u.role === "admin" || u.role === "app");
   const fixed = users.map((u) => u.role).find((role): role is FixedRole => role !== "admin" && role !== "app");
   const keyOf = (u: AclUser | undefined): string[] =>
-    u === undefined ? ["valkey"] : u.role === "admin" ? ["valkey", "adminUser"] : ["valkey", "appUser"];
+    u === undefined ? [] : u.role === "admin" ? ["adminUser"] : ["appUser"];
   if (fixed !== undefined && chosen.length > 0) {
     const own = chosen[0];
     const subject =
@@ -281,14 +284,17 @@ function clashProblem(name: string, users: readonly AclUser[]): SettingsProblem 
   const app = chosen.find((u) => u.role === "app");
   if (admin !== undefined && app !== undefined) {
     return {
-      path: ["valkey", "appUser"],
+      path: ["appUser"],
       message: `two Valkey ACL users are named "${name}": ${nameSource(app)} and valkey.adminUser must differ`,
     };
   }
   return { path: keyOf(app ?? chosen[0]), message: `two Valkey ACL users are named "${name}"` };
 }
 
-/** One problem per name that two users share (an appUser equal to the admin user, or to a fixed user). */
+/**
+ * One problem per name that two users share (an appUser equal to the admin user, or to a fixed user). Paths are
+ * relative to the `valkey` block.
+ */
 export function duplicateUserProblems(users: readonly AclUser[]): SettingsProblem[] {
   const byName = new Map<string, AclUser[]>();
   for (const u of users) byName.set(u.name, [...(byName.get(u.name) ?? []), u]);
@@ -297,7 +303,7 @@ export function duplicateUserProblems(users: readonly AclUser[]): SettingsProble
 
 /** Fails, naming the clash, on two users with one name. */
 export function assertDistinctUsers(users: readonly AclUser[]): void {
-  throwOnProblems(duplicateUserProblems(users));
+  throwOnProblems(underKey(["valkey"], duplicateUserProblems(users)));
 }
 
 /** Key, channel and command rules of a user (no on/off, no password). */

@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { appAclUserProblems, appAclUsers, operatorManagedUserProblems, type AclUser } from "./acl";
+import { appAclUsers, type AclUser } from "./acl";
 import { NO_ROTATION, rotationId, rotationToken, type RotationTokens } from "../rotation";
 import { generatedPassword, givenPassword, type ValkeyPassword } from "./passwords";
-import { throwOnProblems } from "./problems";
 import type { ValkeySettings } from "./settings";
 
 export interface ValkeyAppUsersArgs {
@@ -36,10 +35,6 @@ export class ValkeyAppUsers extends pulumi.ComponentResource {
     super("stellaops:valkey:AppUsers", name, {}, opts);
     const optional = args.enabledOptionalServices ?? [];
     this.operatorManaged = args.operatorManagedPassword !== undefined;
-    throwOnProblems([
-      ...appAclUserProblems(args.settings, optional),
-      ...operatorManagedUserProblems(args.settings, this.operatorManaged),
-    ]);
     const acl = appAclUsers(args.settings, optional);
     this.users = acl.map((user) => ({
       user,

@@ -1,13 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { statefulResourceOptions, type AdminCredentials, type ServerContract, type ServerEndpoint } from "../contract";
+import { ServerComponent, type ServerContract, type ServerEndpoint, statefulResourceOptions } from "../contract";
 import type { AwsPlatform } from "../platform";
 import { assertDistinctUsers, elastiCacheAccessString, serverAclUsers } from "./acl";
 import type { ValkeyAppUsers } from "./appUsers";
-import { elastiCacheId, elastiCacheParameters, elastiCacheProblems, parameterGroupFamily } from "./elasticache";
+import { elastiCacheId, elastiCacheParameters, parameterGroupFamily } from "./elasticache";
 import { generatedPassword } from "./passwords";
 import { NO_ROTATION, rotationId, rotationToken, type RotationTokens } from "../rotation";
-import { throwOnProblems } from "./problems";
 import type { ValkeyAwsSettings, ValkeySettings } from "./settings";
 
 export const ELASTICACHE_PORT = 6379;
@@ -30,13 +29,7 @@ function ruleName(base: string, source: string): string {
  * ElastiCache for Valkey: a replication group with encryption in transit and at rest, its own parameter group
  * (noeviction), subnet and security group from the given network, and RBAC users from the ACL model.
  */
-export class ValkeyElastiCache extends pulumi.ComponentResource implements ServerContract {
-  public readonly endpoint: ServerEndpoint;
-  public readonly adminEndpoint: ServerEndpoint;
-  public readonly admin: AdminCredentials;
-  public readonly tls: pulumi.Output<boolean>;
-  public readonly readyResources: pulumi.Resource[];
-  public readonly deletedWith: pulumi.Resource;
+export class ValkeyElastiCache extends ServerComponent implements ServerContract {
   public readonly replicationGroup: aws.elasticache.ReplicationGroup;
   public readonly parameterGroup: aws.elasticache.ParameterGroup;
   public readonly securityGroup: aws.ec2.SecurityGroup;
@@ -47,13 +40,7 @@ export class ValkeyElastiCache extends pulumi.ComponentResource implements Serve
     // Tags come from the provider's defaultTags: a tag edit then never shows up as a change to the cache itself.
     const { platform, settings } = args;
     const cfg = args.aws;
-    throwOnProblems(elastiCacheProblems(cfg));
     const family = parameterGroupFamily(cfg.engineVersion);
-    if (platform.allowedSecurityGroupIds.length === 0 && platform.allowedCidrs.length === 0) {
-      throw new Error(
-        "the AWS platform allows no security group or CIDR: set aws.allowedSecurityGroupIds or aws.allowedCidrs so StellaOps can reach Valkey",
-      );
-    }
     const prefix = platform.namePrefix;
     const child = { parent: this, provider: platform.provider };
 
@@ -180,12 +167,13 @@ export class ValkeyElastiCache extends pulumi.ComponentResource implements Serve
       host: this.replicationGroup.primaryEndpointAddress,
       port: this.replicationGroup.port.apply((p) => p ?? ELASTICACHE_PORT),
     };
-    this.endpoint = endpoint;
-    this.adminEndpoint = endpoint;
-    this.admin = { username: pulumi.output(settings.adminUser), password: adminPassword };
-    this.tls = pulumi.output(true);
-    this.readyResources = [this.replicationGroup];
-    this.deletedWith = this.replicationGroup;
+    this.serve({
+      endpoint,
+      admin: { username: pulumi.output(settings.adminUser), password: adminPassword },
+      tls: pulumi.output(true),
+      readyResources: [this.replicationGroup],
+      deletedWith: this.replicationGroup,
+    });
     this.registerOutputs({ endpoint, adminUsername: this.admin.username, tls: this.tls });
   }
 }

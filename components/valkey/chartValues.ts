@@ -1,8 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { chartPermissions, type AclUser } from "./acl";
 import { renderChartValkeyConf } from "./conf";
-import type { SettingsProblem } from "../settingsProblem";
-import { throwOnProblems } from "./problems";
+import { throwOnProblems, type SettingsProblem } from "../settingsProblem";
 import type { ValkeyKubernetesSettings, ValkeySettings } from "./settings";
 
 /**
@@ -30,7 +29,7 @@ function chartImageProblems(reference: string): SettingsProblem[] {
   if (splitReference(reference).colon >= 0) return [];
   return [
     {
-      path: ["kubernetes", "valkey", "image"],
+      path: ["image"],
       message: `"${reference}" needs a tag (repository:tag or repository:tag@sha256:<digest>): the valkey chart renders repository:tag`,
     },
   ];
@@ -38,7 +37,7 @@ function chartImageProblems(reference: string): SettingsProblem[] {
 
 /** A write quorum (minReplicasToWrite) the replicas cannot satisfy would make the primary refuse every write. */
 function writeQuorumProblems(k: Pick<ValkeyKubernetesSettings, "replicas" | "minReplicasToWrite">): SettingsProblem[] {
-  const path = ["kubernetes", "valkey", "minReplicasToWrite"];
+  const path = ["minReplicasToWrite"];
   if (k.replicas === 0 && k.minReplicasToWrite > 0) {
     return [{ path, message: "needs kubernetes.valkey.replicas >= 1" }];
   }
@@ -53,7 +52,10 @@ function writeQuorumProblems(k: Pick<ValkeyKubernetesSettings, "replicas" | "min
   return [];
 }
 
-/** Settings the valkey chart cannot render: an image without a tag, a write quorum the replicas cannot meet. */
+/**
+ * Settings the valkey chart cannot render: an image without a tag, a write quorum the replicas cannot meet. A rule of
+ * the `kubernetes.valkey` block; paths are relative to it (valkeyConfigProblems prefixes them).
+ */
 export function valkeyChartProblems(
   k: Pick<ValkeyKubernetesSettings, "image" | "replicas" | "minReplicasToWrite">,
 ): SettingsProblem[] {
@@ -96,7 +98,6 @@ export function valkeyChartValues(input: ChartValuesInput): Record<string, unkno
   const k = input.kubernetes;
   const storageClass = k.storageClass ?? input.storageClass ?? "";
   const replicated = k.replicas > 0;
-  throwOnProblems(valkeyChartProblems(k));
   if (replicated && input.replicationUser === undefined) {
     // The caller's mistake, not the operator's: serverAclUsers adds the replication user with replicas.
     throw new Error("kubernetes.valkey.replicas > 0 needs a replication user in the ACL model");

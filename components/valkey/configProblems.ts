@@ -8,7 +8,7 @@ import {
 import { valkeyChartProblems } from "./chartValues";
 import { externalHostProblems } from "./connections";
 import { elastiCacheProblems } from "./elasticache";
-import type { SettingsProblem } from "../settingsProblem";
+import { underKey, type SettingsProblem } from "../settingsProblem";
 import type { ValkeyAwsSettings, ValkeyExternalSettings, ValkeyKubernetesSettings, ValkeySettings } from "./settings";
 
 /** The platform block of the stack config the Valkey components of a profile read. */
@@ -22,10 +22,12 @@ export type ValkeyDeployment =
     };
 
 /**
- * Everything the Valkey components would refuse for these settings, each with its config path: the application
- * users' extras, an operator-managed user in per-service mode, user names that clash with the server's own users,
- * and what the platform cannot do (the chart's image and write quorum, ElastiCache versions and replication, an
- * existing server's host). The components refuse the same problems, from the same functions.
+ * Everything the Valkey settings cannot be deployed with, each with its path from the config root: the application
+ * users' extras (services.optional), user names that clash with the platform server's own users, an operator-managed
+ * user in per-service mode, and what the platform cannot do (the chart's image and write quorum, ElastiCache versions
+ * and replication, an existing server's host). The one home of these rules: the loader reports them all at once
+ * (profiles/componentRules.ts), and the components trust the settings they receive. The rules of one block return
+ * paths relative to it; they are prefixed here, once.
  */
 export function valkeyConfigProblems(
   settings: ValkeySettings,
@@ -40,8 +42,10 @@ export function valkeyConfigProblems(
       ? { platform: deployment.platform, replicas: deployment.kubernetes.replicas }
       : { platform: deployment.platform };
   return [
-    ...appProblems,
-    ...duplicateUserProblems([...serverAclUsers(server, settings.adminUser), ...names]),
+    ...underKey(
+      ["valkey"],
+      [...appProblems, ...duplicateUserProblems([...serverAclUsers(server, settings.adminUser), ...names])],
+    ),
     ...platformProblems(settings, deployment),
   ];
 }
@@ -53,13 +57,13 @@ function platformProblems(settings: ValkeySettings, deployment: ValkeyDeployment
     case "docker":
       return [];
     case "kubernetes":
-      return valkeyChartProblems(deployment.kubernetes);
+      return underKey(["kubernetes", "valkey"], valkeyChartProblems(deployment.kubernetes));
     case "aws":
-      return elastiCacheProblems(deployment.aws);
+      return underKey(["aws", "valkey"], elastiCacheProblems(deployment.aws));
     case "external":
       return [
         ...operatorManagedUserProblems(settings, deployment.external.appPassword !== undefined),
-        ...externalHostProblems(deployment.external.host),
+        ...underKey(["external", "valkey"], externalHostProblems(deployment.external.host)),
       ];
   }
 }

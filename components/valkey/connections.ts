@@ -1,18 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ServerContract } from "../contract";
+import type { ServerContract, ValkeyServiceConnection } from "../contract";
+
+export type { ValkeyServiceConnection } from "../contract";
 import type { ValkeyAppUsers } from "./appUsers";
 import type { SettingsProblem } from "../settingsProblem";
-
-/** What one StellaOps service needs to reach Valkey. Credential-bearing fields are Pulumi secrets. */
-export interface ValkeyServiceConnection {
-  readonly host: pulumi.Output<string>;
-  readonly port: pulumi.Output<number>;
-  readonly user: pulumi.Output<string>;
-  readonly password: pulumi.Output<string>;
-  readonly tls: pulumi.Output<boolean>;
-  /** StackExchange.Redis configuration string. */
-  readonly connectionString: pulumi.Output<string>;
-}
 
 /** Why StackExchange.Redis could not carry a connection-string value; undefined when it can. */
 function connectionStringValueProblem(field: string, value: string): string | undefined {
@@ -21,10 +12,10 @@ function connectionStringValueProblem(field: string, value: string): string | un
     : undefined;
 }
 
-/** An existing server's host goes into every service's connection string. */
+/** An existing server's host goes into every service's connection string (a rule of the `external.valkey` block). */
 export function externalHostProblems(host: string): SettingsProblem[] {
   const message = connectionStringValueProblem("host", host);
-  return message === undefined ? [] : [{ path: ["external", "valkey", "host"], message }];
+  return message === undefined ? [] : [{ path: ["host"], message }];
 }
 
 /**

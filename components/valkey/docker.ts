@@ -36,7 +36,7 @@ export function healthcheckShellCommand(o: { port: number; passwordFile: string;
   return `REDISCLI_AUTH="$(cat ${o.passwordFile})" valkey-cli${tlsFlags} --no-auth-warning --user ${HEALTHCHECK_ACL_USER.name} -p ${o.port} ping | grep -q PONG`;
 }
 
-export interface ValkeyDockerArgs {
+export interface ValkeyDockerServerArgs {
   readonly platform: DockerPlatform;
   readonly settings: ValkeySettings;
   readonly docker: ValkeyDockerSettings;
@@ -46,7 +46,7 @@ export interface ValkeyDockerArgs {
 }
 
 /** Valkey in one container on the platform's network, data on a named volume, ACLs from an uploaded file. */
-export class ValkeyDocker extends pulumi.ComponentResource implements ServerContract {
+export class ValkeyDockerServer extends pulumi.ComponentResource implements ServerContract {
   public readonly endpoint: ServerEndpoint;
   public readonly adminEndpoint: ServerEndpoint;
   public readonly admin: AdminCredentials;
@@ -58,7 +58,7 @@ export class ValkeyDocker extends pulumi.ComponentResource implements ServerCont
   /** The rendered valkey.conf (no credentials in it), for the plan and for reviewers. */
   public readonly valkeyConf: string;
 
-  constructor(name: string, args: ValkeyDockerArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: ValkeyDockerServerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("stellaops:valkey:DockerServer", name, {}, opts);
     const { platform, settings } = args;
     const tlsEnabled = args.docker.tls !== undefined;

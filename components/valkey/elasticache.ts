@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
-import type { SettingsProblem } from "../settingsProblem";
-import { ValkeyConfigError } from "./problems";
+import { SettingsError, type SettingsProblem } from "../settingsProblem";
 import type { ValkeyAwsSettings, ValkeySettings } from "./settings";
 
 /** ElastiCache naming and validation for Valkey, pure. */
@@ -32,7 +31,7 @@ function engineVersionProblems(engineVersion: string): SettingsProblem[] {
   if (familyOf(engineVersion) !== undefined) return [];
   return [
     {
-      path: ["aws", "valkey", "engineVersion"],
+      path: ["engineVersion"],
       message: `"${engineVersion}" is not an ElastiCache Valkey version this program supports; allowed: ${supportedVersions()}`,
     },
   ];
@@ -41,7 +40,7 @@ function engineVersionProblems(engineVersion: string): SettingsProblem[] {
 /** The parameter-group family for an ElastiCache Valkey engine version ("8.1" -> "valkey8"). */
 export function parameterGroupFamily(engineVersion: string): string {
   const family = familyOf(engineVersion);
-  if (family === undefined) throw new ValkeyConfigError(engineVersionProblems(engineVersion));
+  if (family === undefined) throw new SettingsError(engineVersionProblems(engineVersion));
   return family;
 }
 
@@ -62,20 +61,23 @@ export function replicationProblems(
   const problems: SettingsProblem[] = [];
   if (settings.automaticFailover && settings.nodes < 2) {
     problems.push({
-      path: ["aws", "valkey", "automaticFailover"],
+      path: ["automaticFailover"],
       message: `needs at least 2 nodes (aws.valkey.nodes is ${settings.nodes}); set nodes >= 2 or automaticFailover false`,
     });
   }
   if (settings.multiAz && !settings.automaticFailover) {
     problems.push({
-      path: ["aws", "valkey", "multiAz"],
+      path: ["multiAz"],
       message: "needs aws.valkey.automaticFailover true (ElastiCache rejects Multi-AZ without it)",
     });
   }
   return problems;
 }
 
-/** What ElastiCache would refuse: replication without a replica, an engine version it does not offer. */
+/**
+ * What ElastiCache would refuse: replication without a replica, an engine version it does not offer. A rule of the
+ * `aws.valkey` block; paths are relative to it (valkeyConfigProblems prefixes them).
+ */
 export function elastiCacheProblems(
   settings: Pick<ValkeyAwsSettings, "nodes" | "automaticFailover" | "multiAz" | "engineVersion">,
 ): SettingsProblem[] {

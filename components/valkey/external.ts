@@ -1,9 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { AdminCredentials, ServerContract, ServerEndpoint } from "../contract";
+import { ServerComponent, type ServerContract } from "../contract";
 import { renderAclLine } from "./acl";
 import type { ValkeyAppUsers } from "./appUsers";
-import { externalHostProblems } from "./connections";
-import { throwOnProblems } from "./problems";
 import type { ValkeyExternalSettings } from "./settings";
 
 /** external.valkey as the profile hands it over: secret fields may already be secret Outputs. */
@@ -12,7 +10,7 @@ export type ValkeyExternalConfig = Omit<ValkeyExternalSettings, "adminPassword" 
   readonly appPassword?: pulumi.Input<string>;
 };
 
-export interface ValkeyExternalArgs {
+export interface ValkeyExternalServerArgs {
   readonly external: ValkeyExternalConfig;
   readonly appUsers: ValkeyAppUsers;
 }
@@ -24,23 +22,18 @@ export interface ValkeyExternalArgs {
  *   the operator to add to the server's ACL file and load with `ACL LOAD`; both ACL modes work.
  * Admin credentials come from config either way (they are not used to change the server).
  */
-export class ValkeyExternal extends pulumi.ComponentResource implements ServerContract {
-  public readonly endpoint: ServerEndpoint;
-  public readonly adminEndpoint: ServerEndpoint;
-  public readonly admin: AdminCredentials;
-  public readonly tls: pulumi.Output<boolean>;
-  public readonly readyResources: pulumi.Resource[] = [];
+export class ValkeyExternalServer extends ServerComponent implements ServerContract {
   /** ACL file lines for the generated application users (hashes only); undefined when the operator manages them. */
   public readonly appAclLines: pulumi.Output<string> | undefined;
 
-  constructor(name: string, args: ValkeyExternalArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: ValkeyExternalServerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("stellaops:valkey:ExternalServer", name, {}, opts);
     const ext = args.external;
-    throwOnProblems(externalHostProblems(ext.host));
-    this.endpoint = { host: pulumi.output(ext.host), port: pulumi.output(ext.port) };
-    this.adminEndpoint = this.endpoint;
-    this.admin = { username: pulumi.output(ext.adminUser), password: pulumi.secret(ext.adminPassword) };
-    this.tls = pulumi.output(ext.tls);
+    this.serve({
+      endpoint: { host: pulumi.output(ext.host), port: pulumi.output(ext.port) },
+      admin: { username: pulumi.output(ext.adminUser), password: pulumi.secret(ext.adminPassword) },
+      tls: pulumi.output(ext.tls),
+    });
     const users = args.appUsers.users;
     this.appAclLines = args.appUsers.operatorManaged
       ? undefined

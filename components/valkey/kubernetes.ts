@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { AdminCredentials, ServerContract, ServerEndpoint } from "../contract";
+import { ServerComponent, type ServerContract } from "../contract";
 import { dataChartRelease } from "../kubernetes/dataChartRelease";
 import type { KubernetesPlatform } from "../platform";
 import { assertDistinctUsers, serverAclUsers } from "./acl";
@@ -18,7 +18,7 @@ export const VALKEY_SERVICE_PORT = 6379;
  */
 export const VALKEY_CREDENTIALS_ANNOTATION = "stellaops.io/valkey-credentials-checksum";
 
-export interface ValkeyKubernetesArgs {
+export interface ValkeyKubernetesServerArgs {
   readonly platform: KubernetesPlatform;
   readonly settings: ValkeySettings;
   readonly kubernetes: ValkeyKubernetesSettings;
@@ -33,17 +33,11 @@ export interface ValkeyKubernetesArgs {
  * primary is restarted by Kubernetes on its volume, not failed over (the chart's Sentinel mode would need clients to
  * find the primary through Sentinel, which the output contract does not carry; see docs/valkey.md).
  */
-export class ValkeyKubernetes extends pulumi.ComponentResource implements ServerContract {
-  public readonly endpoint: ServerEndpoint;
-  public readonly adminEndpoint: ServerEndpoint;
-  public readonly admin: AdminCredentials;
-  public readonly tls: pulumi.Output<boolean>;
-  public readonly readyResources: pulumi.Resource[];
-  public readonly deletedWith: pulumi.Resource;
+export class ValkeyKubernetesServer extends ServerComponent implements ServerContract {
   public readonly usersSecret: k8s.core.v1.Secret;
   public readonly release: k8s.helm.v3.Release;
 
-  constructor(name: string, args: ValkeyKubernetesArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: ValkeyKubernetesServerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("stellaops:valkey:KubernetesServer", name, {}, opts);
     const { platform, settings, kubernetes } = args;
     const provider = platform.provider;
@@ -104,12 +98,13 @@ export class ValkeyKubernetes extends pulumi.ComponentResource implements Server
     });
 
     const host = `${kubernetes.releaseName}.${platform.namespaceName}.svc`;
-    this.endpoint = { host: pulumi.output(host), port: pulumi.output(VALKEY_SERVICE_PORT) };
-    this.adminEndpoint = this.endpoint;
-    this.admin = { username: pulumi.output(settings.adminUser), password: adminPassword };
-    this.tls = pulumi.output(kubernetes.tlsSecretName !== undefined);
-    this.readyResources = [this.release];
-    this.deletedWith = this.release;
+    this.serve({
+      endpoint: { host: pulumi.output(host), port: pulumi.output(VALKEY_SERVICE_PORT) },
+      admin: { username: pulumi.output(settings.adminUser), password: adminPassword },
+      tls: pulumi.output(kubernetes.tlsSecretName !== undefined),
+      readyResources: [this.release],
+      deletedWith: this.release,
+    });
     this.registerOutputs({ endpoint: this.endpoint, adminUsername: this.admin.username, tls: this.tls });
   }
 }

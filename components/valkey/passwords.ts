@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
-import { rotationKeepers } from "../rotation";
+import { generatePassword } from "../password";
 import { sha256Hex } from "./acl";
 
 /** A Valkey user's password and its SHA-256 hash (the form ACL files hold). Both are Pulumi secrets. */
@@ -9,17 +8,9 @@ export interface ValkeyPassword {
   readonly sha256: pulumi.Output<string>;
 }
 
-/**
- * A generated password, child of `parent`: letters and digits only (connection strings need no escaping),
- * stable across runs because its logical name is; a new one when its rotation token changes.
- */
+/** A generated password (components/password.ts), child of `parent`, with its hash. */
 export function generatedPassword(name: string, parent: pulumi.Resource, rotationToken?: string): ValkeyPassword {
-  const resource = new random.RandomPassword(
-    name,
-    { length: 32, special: false, ...rotationKeepers(rotationToken) },
-    { parent },
-  );
-  return givenPassword(resource.result);
+  return givenPassword(generatePassword(name, { parent }, rotationToken).result);
 }
 
 /** A password from config (`pulumi config set --secret`) or a generated one, as a secret with its hash. */

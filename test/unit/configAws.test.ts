@@ -51,6 +51,13 @@ describe("AWS settings AWS would refuse", () => {
     expect(aws({ postgres: { allocatedStorageGb: 100, maxAllocatedStorageGb: 0 } })).toEqual([]);
   });
 
+  it("refuses a network that lets nothing reach the data services (the one home of that rule)", () => {
+    expect(aws({ allowedSecurityGroupIds: [], allowedCidrs: [] })).toEqual([
+      "stellaops-infra:aws.allowedSecurityGroupIds: set allowedSecurityGroupIds or allowedCidrs: otherwise nothing could reach the data services",
+    ]);
+    expect(aws({ allowedSecurityGroupIds: [], allowedCidrs: ["10.0.0.0/16"] })).toEqual([]);
+  });
+
   it("refuses CIDRs that are no IPv4 network, and 0.0.0.0/0 without the explicit opt-in", () => {
     expect(keysOf(aws({ allowedCidrs: ["999.1.1.1/24", "10.0.0.0/33", "10.0.0.0/16"] }))).toEqual([
       "stellaops-infra:aws.allowedCidrs[0]",

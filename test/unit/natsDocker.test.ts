@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { NatsAppUsers } from "../../components/nats/appUsers";
 import { natsServiceConnections } from "../../components/nats/connections";
-import { CONF_PATH, NatsDocker, STORE_DIR } from "../../components/nats/docker";
+import { CONF_PATH, NatsDockerServer, STORE_DIR } from "../../components/nats/docker";
 import { natsDockerSettings, natsSettings } from "../../components/nats/settings";
 import {
   assertUniqueUrns,
@@ -20,7 +20,7 @@ import {
 function build(settingsInput: object = {}, dockerInput: object = {}, labels?: Record<string, string>) {
   const settings = natsSettings.parse({ enabled: true, ...settingsInput });
   const appUsers = new NatsAppUsers("nats-users", { settings });
-  const server = new NatsDocker("nats", {
+  const server = new NatsDockerServer("nats", {
     platform: testDockerPlatform({ labels: labels ?? { "stellaops.io/environment": "dev" } }),
     settings,
     docker: natsDockerSettings.parse(dockerInput),
@@ -50,7 +50,7 @@ function passwordsOf(records: RecordedResource[]): { results: string[]; hashes: 
   };
 }
 
-describe("NatsDocker", () => {
+describe("NatsDockerServer", () => {
   beforeEach(() => resetRecorder());
 
   it("runs the pinned image with the rendered config uploaded, the store on a named volume and a /healthz healthcheck", async () => {

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { NatsAppUsers } from "../../components/nats/appUsers";
 import { bcryptEnvName, ROUTE_PASSWORD_ENV, routeUrlEnv } from "../../components/nats/chartValues";
 import { natsServiceConnections } from "../../components/nats/connections";
-import { CREDENTIALS_CHECKSUM_ANNOTATION, NatsKubernetes } from "../../components/nats/kubernetes";
+import { CREDENTIALS_CHECKSUM_ANNOTATION, NatsKubernetesServer } from "../../components/nats/kubernetes";
 import { natsKubernetesSettings, natsSettings } from "../../components/nats/settings";
 import {
   assertUniqueUrns,
@@ -20,7 +20,7 @@ import {
 function build(settingsInput: object = {}, kubernetesInput: object = {}, storageClass?: string) {
   const settings = natsSettings.parse({ enabled: true, ...settingsInput });
   const appUsers = new NatsAppUsers("nats-users", { settings });
-  const server = new NatsKubernetes("nats", {
+  const server = new NatsKubernetesServer("nats", {
     platform: testKubernetesPlatform({ storageClass }),
     settings,
     kubernetes: natsKubernetesSettings.parse(kubernetesInput),
@@ -42,7 +42,7 @@ function fakePasswords(records: RecordedResource[]): { results: string[]; hashes
   };
 }
 
-describe("NatsKubernetes", () => {
+describe("NatsKubernetesServer", () => {
   beforeEach(() => resetRecorder());
 
   it("installs the nats chart with JetStream on a PVC, no nats-box, and waits for readiness", async () => {
@@ -172,12 +172,6 @@ describe("NatsKubernetes", () => {
       chart: "oci://registry.local:5000/charts/nats",
       version: "1.3.13",
     });
-  });
-
-  it("refuses a file store larger than its volume", () => {
-    expect(() => build({ jetstream: { maxFileStore: "20GB" } }, { storageSize: "10Gi" })).toThrow(
-      /nats.jetstream.maxFileStore: must fit on the JetStream volume/,
-    );
   });
 
   it("exposes the in-cluster service as endpoint and per-service URLs", async () => {

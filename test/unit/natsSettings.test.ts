@@ -81,7 +81,7 @@ describe("sizes", () => {
     expect(natsStorageProblems("10GB", "10Gi")).toEqual([]);
     expect(natsStorageProblems("11GB", "10Gi")).toEqual([
       {
-        path: ["nats", "jetstream", "maxFileStore"],
+        path: ["jetstream", "maxFileStore"],
         message: expect.stringMatching(/must fit on the JetStream volume/),
       },
     ]);

@@ -4,8 +4,8 @@ import { NatsAppUsers } from "../../components/nats/appUsers";
 import { CHART_TLS_DIR } from "../../components/nats/chartValues";
 import { natsTlsConfig, renderNatsServerConf, type NatsServerConfInput } from "../../components/nats/config";
 import { natsExternalConnections, natsServiceConnections } from "../../components/nats/connections";
-import { CONF_PATH, NatsDocker, STORE_DIR, TLS_DIR } from "../../components/nats/docker";
-import { NatsKubernetes } from "../../components/nats/kubernetes";
+import { CONF_PATH, NatsDockerServer, STORE_DIR, TLS_DIR } from "../../components/nats/docker";
+import { NatsKubernetesServer } from "../../components/nats/kubernetes";
 import {
   natsDockerSettings,
   natsExternalSettings,
@@ -128,7 +128,7 @@ describe("NATS TLS settings", () => {
 function buildDocker(dockerInput: object) {
   const settings = natsSettings.parse({ enabled: true });
   const appUsers = new NatsAppUsers("nats-users", { settings });
-  const server = new NatsDocker("nats", {
+  const server = new NatsDockerServer("nats", {
     platform: testDockerPlatform(),
     settings,
     docker: natsDockerSettings.parse(dockerInput),
@@ -144,7 +144,7 @@ function uploadedConf(container: RecordedResource): string {
   return String(unwrapSecrets(uploads[0].content));
 }
 
-describe("NatsDocker with TLS", () => {
+describe("NatsDockerServer with TLS", () => {
   beforeEach(() => resetRecorder());
 
   it("mounts the operator's directory read-only at /tls and points the tls block at it", async () => {
@@ -195,7 +195,7 @@ describe("NatsDocker with TLS", () => {
 function buildKubernetes(kubernetesInput: object) {
   const settings = natsSettings.parse({ enabled: true });
   const appUsers = new NatsAppUsers("nats-users", { settings });
-  const server = new NatsKubernetes("nats", {
+  const server = new NatsKubernetesServer("nats", {
     platform: testKubernetesPlatform({ imagePullSecrets: [], labels: {} }),
     settings,
     kubernetes: natsKubernetesSettings.parse(kubernetesInput),
@@ -209,7 +209,7 @@ function chartValuesOf(): any {
   return findResource("kubernetes:helm.sh/v3:Release", "nats-release").inputs["values"];
 }
 
-describe("NatsKubernetes with TLS", () => {
+describe("NatsKubernetesServer with TLS", () => {
   beforeEach(() => resetRecorder());
 
   it("turns on the chart's config.nats.tls from the existing Secret, with the same tls block as Docker", async () => {

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { appSchemaOf } from "../../components/catalog";
-import { buildLayout, LayoutError } from "../../components/postgres/layout";
+import { buildLayout } from "../../components/postgres/layout";
+import { SettingsError } from "../../components/settingsProblem";
 import { postgresSettings } from "../../components/postgres/settings";
 import { parseStackConfig } from "../../profiles/config";
 import { configProblems } from "../harness/configProblems";
@@ -212,9 +213,9 @@ describe("PostgreSQL refusals at config load", () => {
     ).toEqual([]);
   });
 
-  it("buildLayout still refuses what the loader reports, as a LayoutError", () => {
+  it("buildLayout still refuses what the loader reports, as a SettingsError", () => {
     const settings = postgresSettings.parse({ serviceOverrides: { notify: { searchPath: ["scanner"] } } });
-    expect(() => buildLayout(settings)).toThrow(LayoutError);
+    expect(() => buildLayout(settings)).toThrow(SettingsError);
     expect(() => buildLayout(settings)).toThrow(/^postgres\.serviceOverrides\.notify\.searchPath\[0\]: "scanner"/);
   });
 
@@ -262,7 +263,7 @@ describe("property: every name the config accepts is one PostgreSQL accepts", ()
         try {
           layout = buildLayout(parsed.data);
         } catch (err) {
-          if (err instanceof LayoutError) return;
+          if (err instanceof SettingsError) return;
           throw err;
         }
         for (const role of layout.roles) expect(validRole(role.name), role.name).toBe(true);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CORE_SERVICE_IDS } from "../../components/catalog";
-import { buildLayout, LayoutError, postgresLayoutProblems, rolesWithoutAccess } from "../../components/postgres/layout";
+import { buildLayout, postgresLayoutProblems, rolesWithoutAccess } from "../../components/postgres/layout";
+import { SettingsError } from "../../components/settingsProblem";
 import {
   postgresAwsSettings,
   postgresDockerSettings,
@@ -161,7 +162,7 @@ describe("postgres layout model", () => {
     expect(attempt([{ service: "graph", schema: "scanner" }])).toThrow(
       /postgres\.readGrants\[0\]\.service: service "graph" is not enabled in this deployment/,
     );
-    expect(attempt([{ service: "notify", schema: "scheduler" }])).not.toThrow(LayoutError);
+    expect(attempt([{ service: "notify", schema: "scheduler" }])).not.toThrow(SettingsError);
   });
 
   it("adds extra schemas (with helpers) and extensions, refusing collisions", () => {
@@ -202,9 +203,9 @@ describe("postgres layout model", () => {
       extensions: [{ name: "x", database: "other" }],
     });
     expect(postgresLayoutProblems(settings).map((p) => p.path)).toEqual([
-      ["postgres", "serviceOverrides", "graph"],
-      ["postgres", "readGrants", 0, "schema"],
-      ["postgres", "extensions", 0, "database"],
+      ["serviceOverrides", "graph"],
+      ["readGrants", 0, "schema"],
+      ["extensions", 0, "database"],
     ]);
     expect(postgresLayoutProblems(parse())).toEqual([]);
     let error: unknown;
@@ -213,8 +214,8 @@ describe("postgres layout model", () => {
     } catch (err) {
       error = err;
     }
-    expect(error).toBeInstanceOf(LayoutError);
-    expect((error as LayoutError).problems).toHaveLength(3);
+    expect(error).toBeInstanceOf(SettingsError);
+    expect((error as SettingsError).problems).toHaveLength(3);
     expect((error as Error).message.split("\n")).toEqual([
       expect.stringMatching(/^postgres\.serviceOverrides\.graph: service "graph" is not enabled/),
       expect.stringMatching(/^postgres\.readGrants\[0\]\.schema: "nosuch" is not a schema/),

@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { npgsqlConnectionString } from "../../components/postgres/connection";
+import { npgsqlConnectionString } from "../../components/postgres/connections";
 import { buildLayout } from "../../components/postgres/layout";
 import { envNameFor, layoutJobCommand } from "../../components/postgres/layoutJob";
 import { scramSha256Verifier, stableScramVerifier } from "../../components/postgres/scram";

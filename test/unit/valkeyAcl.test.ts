@@ -17,7 +17,7 @@ import {
   sha256Hex,
   type ValkeyServerKind,
 } from "../../components/valkey/acl";
-import { ValkeyConfigError } from "../../components/valkey/problems";
+import { SettingsError } from "../../components/settingsProblem";
 import { valkeySettings } from "../../components/valkey/settings";
 
 const shared = valkeySettings.parse({});
@@ -183,11 +183,11 @@ describe("Valkey ACL problems", () => {
     });
     expect(appAclUserProblems(settings)).toEqual([
       {
-        path: ["valkey", "extraKeyPatterns"],
+        path: ["extraKeyPatterns"],
         message: 'applies only with valkey.aclMode "per-service" (the shared user has every key)',
       },
       {
-        path: ["valkey", "extraChannelPatterns"],
+        path: ["extraChannelPatterns"],
         message: 'applies only with valkey.aclMode "per-service" (the shared user has every key)',
       },
     ]);
@@ -197,15 +197,15 @@ describe("Valkey ACL problems", () => {
     } catch (err) {
       thrown = err;
     }
-    expect(thrown).toBeInstanceOf(ValkeyConfigError);
-    expect((thrown as ValkeyConfigError).message.split("\n")).toEqual([
+    expect(thrown).toBeInstanceOf(SettingsError);
+    expect((thrown as SettingsError).message.split("\n")).toEqual([
       'valkey.extraKeyPatterns: applies only with valkey.aclMode "per-service" (the shared user has every key)',
       'valkey.extraChannelPatterns: applies only with valkey.aclMode "per-service" (the shared user has every key)',
     ]);
     const inactive = valkeySettings.parse({ aclMode: "per-service", extraReadKeyPatterns: { graph: ["x"] } });
     expect(appAclUserProblems(inactive)).toEqual([
       {
-        path: ["valkey", "extraReadKeyPatterns"],
+        path: ["extraReadKeyPatterns"],
         message: expect.stringMatching(
           /^names service\(s\) not enabled in this deployment: graph; enabled: authority,/,
         ),
@@ -249,13 +249,13 @@ describe("Valkey ACL problems", () => {
     ];
     expect(duplicateUserProblems(docker("stellaops-admin", valkeySettings.parse({ appUser: "healthcheck" })))).toEqual([
       {
-        path: ["valkey", "appUser"],
+        path: ["appUser"],
         message: '"healthcheck" is the name of the Docker healthcheck user; choose another',
       },
     ]);
     expect(duplicateUserProblems(docker("healthcheck"))).toEqual([
       {
-        path: ["valkey", "adminUser"],
+        path: ["adminUser"],
         message: '"healthcheck" is the name of the Docker healthcheck user; choose another',
       },
     ]);
@@ -265,19 +265,19 @@ describe("Valkey ACL problems", () => {
     ];
     expect(duplicateUserProblems(kubernetes)).toEqual([
       {
-        path: ["valkey", "adminUser"],
+        path: ["adminUser"],
         message: '"replication" is the name of the user the Kubernetes replicas replicate with; choose another',
       },
     ]);
     expect(duplicateUserProblems(docker("stellaops"))).toEqual([
       {
-        path: ["valkey", "appUser"],
+        path: ["appUser"],
         message: 'two Valkey ACL users are named "stellaops": valkey.appUser and valkey.adminUser must differ',
       },
     ]);
     expect(duplicateUserProblems(docker("stellaops-scanner", perService))).toEqual([
       {
-        path: ["valkey", "appUser"],
+        path: ["appUser"],
         message:
           'two Valkey ACL users are named "stellaops-scanner": scanner\'s per-service user (valkey.appUser "stellaops" + "-scanner") and valkey.adminUser must differ',
       },

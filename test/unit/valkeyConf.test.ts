@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { adminAclUser, appAclUsers, DISABLED_DEFAULT_USER, REPLICATION_ACL_USER } from "../../components/valkey/acl";
-import { chartImage, valkeyChartValues } from "../../components/valkey/chartValues";
+import { chartImage, valkeyChartProblems, valkeyChartValues } from "../../components/valkey/chartValues";
 import { renderChartValkeyConf, renderValkeyConf } from "../../components/valkey/conf";
 import {
   elastiCacheId,
@@ -118,13 +118,13 @@ describe("ElastiCache model", () => {
   it("refuses automatic failover or Multi-AZ without a replica to promote, naming the key", () => {
     expect(replicationProblems({ nodes: 1, automaticFailover: true, multiAz: false })).toEqual([
       {
-        path: ["aws", "valkey", "automaticFailover"],
+        path: ["automaticFailover"],
         message: "needs at least 2 nodes (aws.valkey.nodes is 1); set nodes >= 2 or automaticFailover false",
       },
     ]);
     expect(replicationProblems({ nodes: 2, automaticFailover: false, multiAz: true })).toEqual([
       {
-        path: ["aws", "valkey", "multiAz"],
+        path: ["multiAz"],
         message: "needs aws.valkey.automaticFailover true (ElastiCache rejects Multi-AZ without it)",
       },
     ]);
@@ -213,24 +213,14 @@ describe("valkey chart values", () => {
   });
 
   it("refuses minReplicasToWrite the replicas cannot satisfy", () => {
-    const base = {
-      settings: defaults,
-      users,
-      usersSecretName: "s",
-      imagePullSecrets: [],
-      labels: {},
-      keepVolume: true,
-    };
-    expect(() =>
-      valkeyChartValues({ ...base, kubernetes: valkeyKubernetesSettings.parse({ minReplicasToWrite: 1 }) }),
-    ).toThrow(/needs kubernetes.valkey.replicas >= 1/);
-    expect(() =>
-      valkeyChartValues({
-        ...base,
-        replicationUser: "replication",
-        kubernetes: valkeyKubernetesSettings.parse({ replicas: 1, minReplicasToWrite: 2 }),
-      }),
-    ).toThrow(/would refuse every write/);
+    const problems = (input: object) => valkeyChartProblems(valkeyKubernetesSettings.parse(input));
+    expect(problems({ minReplicasToWrite: 1 })).toEqual([
+      { path: ["minReplicasToWrite"], message: expect.stringMatching(/needs kubernetes.valkey.replicas >= 1/) },
+    ]);
+    expect(problems({ replicas: 1, minReplicasToWrite: 2 })).toEqual([
+      { path: ["minReplicasToWrite"], message: expect.stringMatching(/would refuse every write/) },
+    ]);
+    expect(problems({ replicas: 1, minReplicasToWrite: 1 })).toEqual([]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { ValkeyAppUsers } from "../../components/valkey/appUsers";
 import { valkeyServiceConnections } from "../../components/valkey/connections";
-import { ACL_PATH, CONF_PATH, HEALTHCHECK_PASSWORD_PATH, ValkeyDocker } from "../../components/valkey/docker";
+import { ACL_PATH, CONF_PATH, HEALTHCHECK_PASSWORD_PATH, ValkeyDockerServer } from "../../components/valkey/docker";
 import { valkeyDockerSettings, valkeySettings } from "../../components/valkey/settings";
 import {
   assertUniqueUrns,
@@ -21,7 +21,7 @@ import {
 function build(settingsInput: object = {}, dockerInput: object = {}) {
   const settings = valkeySettings.parse(settingsInput);
   const appUsers = new ValkeyAppUsers("valkey-app", { settings });
-  const server = new ValkeyDocker("valkey", {
+  const server = new ValkeyDockerServer("valkey", {
     platform: testDockerPlatform({ labels: { "stellaops.io/stack": "dev" } }),
     settings,
     docker: valkeyDockerSettings.parse(dockerInput),
@@ -35,7 +35,7 @@ function uploads(container: RecordedResource): Upload[] {
   return container.inputs["uploads"] as Upload[];
 }
 
-describe("ValkeyDocker", () => {
+describe("ValkeyDockerServer", () => {
   beforeEach(() => resetRecorder());
 
   it("runs a pinned image with the config and ACL file uploaded, a named volume, an authenticating healthcheck", async () => {

@@ -1,8 +1,12 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { sha256Hex } from "../../components/valkey/acl";
+import { operatorManagedUserProblems, sha256Hex } from "../../components/valkey/acl";
 import { ValkeyAppUsers } from "../../components/valkey/appUsers";
-import { stackExchangeConnectionString, valkeyServiceConnections } from "../../components/valkey/connections";
-import { ValkeyExternal } from "../../components/valkey/external";
+import {
+  externalHostProblems,
+  stackExchangeConnectionString,
+  valkeyServiceConnections,
+} from "../../components/valkey/connections";
+import { ValkeyExternalServer } from "../../components/valkey/external";
 import { valkeyExternalSettings, valkeySettings } from "../../components/valkey/settings";
 import { findResource, isSecretOutput, resetRecorder, resourcesOfType, settled, valueOf } from "../harness";
 
@@ -13,13 +17,13 @@ const external = valkeyExternalSettings.parse({
   adminPassword: "admin-secret",
 });
 
-describe("ValkeyExternal", () => {
+describe("ValkeyExternalServer", () => {
   beforeEach(() => resetRecorder());
 
   it("operator-managed app user: its password from config, no generated password, no ACL lines", async () => {
     const settings = valkeySettings.parse({});
     const appUsers = new ValkeyAppUsers("valkey-app", { settings, operatorManagedPassword: "operator-pw" });
-    const server = new ValkeyExternal("valkey", { external, appUsers });
+    const server = new ValkeyExternalServer("valkey", { external, appUsers });
     const connections = valkeyServiceConnections(server, appUsers);
     await settled();
     findResource("stellaops:valkey:ExternalServer", "valkey");
@@ -37,24 +41,29 @@ describe("ValkeyExternal", () => {
 
   it("refuses an operator-managed user in per-service mode, saying how to fix it", () => {
     const settings = valkeySettings.parse({ aclMode: "per-service" });
-    expect(() => new ValkeyAppUsers("valkey-app", { settings, operatorManagedPassword: "pw" })).toThrow(
-      /^external\.valkey\.appPassword: an operator-managed application user works with valkey.aclMode "shared" only; remove it/,
-    );
+    expect(operatorManagedUserProblems(settings, true)).toEqual([
+      {
+        path: ["external", "valkey", "appPassword"],
+        message: expect.stringMatching(
+          /^an operator-managed application user works with valkey.aclMode "shared" only; remove it/,
+        ),
+      },
+    ]);
   });
 
   it("refuses a host StackExchange.Redis would split, before any connection string is built", () => {
-    const appUsers = new ValkeyAppUsers("valkey-app", { settings: valkeySettings.parse({}) });
-    expect(
-      () => new ValkeyExternal("valkey", { external: { ...external, host: "cache,ssl=false" }, appUsers }),
-    ).toThrow(
-      "external.valkey.host: Valkey host must not contain ',', '=' or whitespace: StackExchange.Redis would split it",
-    );
+    expect(externalHostProblems("cache,ssl=false")).toEqual([
+      {
+        path: ["host"],
+        message: "Valkey host must not contain ',', '=' or whitespace: StackExchange.Redis would split it",
+      },
+    ]);
   });
 
   it("generated users: exports ACL lines with hashes only for the operator to load", async () => {
     const settings = valkeySettings.parse({ aclMode: "per-service" });
     const appUsers = new ValkeyAppUsers("valkey-app", { settings });
-    const server = new ValkeyExternal("valkey", { external, appUsers });
+    const server = new ValkeyExternalServer("valkey", { external, appUsers });
     await settled();
     const lines = (await valueOf(server.appAclLines!)).trimEnd().split("\n");
     expect(lines).toHaveLength(appUsers.users.length);

@@ -8,8 +8,15 @@ function keepersTag(inputs: Record<string, unknown>): string {
   return `k${createHash("sha256").update(JSON.stringify(keepers)).digest("hex").slice(0, 8)}-`;
 }
 
-/** Outputs of resources several areas use: random credentials, Docker and Kubernetes plumbing. */
+/**
+ * Outputs of resources several areas use: random credentials, Docker and Kubernetes plumbing, AWS security groups.
+ * A token is listed in one table only: a later table in fakes/index.ts would silently shadow an earlier one.
+ */
 export const coreFakeOutputs: FakeOutputTable = {
+  "aws:ec2/securityGroup:SecurityGroup": (name, inputs) => ({
+    arn: `arn:aws:ec2:eu-west-1:123456789012:security-group/${name}`,
+    name: inputs["name"] ?? name,
+  }),
   "random:index/randomPassword:RandomPassword": (name, inputs) => ({
     // Deterministic, recognisable, long enough for any validator; never a real credential. A function of the
     // keepers too, as the real provider's value is: a changed rotation token gives a new password.

@@ -14,9 +14,6 @@ export const postgresFakeOutputs: FakeOutputTable = {
       engineVersionActual: String(inputs["engineVersion"] ?? ""),
     };
   },
-  "aws:ec2/securityGroup:SecurityGroup": (name) => ({
-    arn: `arn:aws:ec2:eu-west-1:123456789012:security-group/sg-${name}`,
-  }),
   "aws:rds/subnetGroup:SubnetGroup": (name, inputs) => ({ name: inputs["name"] ?? name }),
   "aws:rds/parameterGroup:ParameterGroup": (name, inputs) => ({ name: inputs["name"] ?? name }),
   "postgresql:index/role:Role": (name, inputs) => ({ name: inputs["name"] ?? name }),

@@ -2,10 +2,6 @@ import type { FakeInvokeTable, FakeOutputTable } from "./types";
 
 /** Fake provider outputs for the valkey area: every output the program reads must be listed here. */
 export const valkeyFakeOutputs: FakeOutputTable = {
-  "aws:ec2/securityGroup:SecurityGroup": (name, inputs) => ({
-    arn: `arn:aws:ec2:eu-west-1:123456789012:security-group/${name}`,
-    name: inputs["name"] ?? name,
-  }),
   "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": (name) => ({ securityGroupRuleId: `sgr-${name}` }),
   "aws:elasticache/subnetGroup:SubnetGroup": (name, inputs) => ({ name: inputs["name"] ?? name }),
   "aws:elasticache/parameterGroup:ParameterGroup": (name, inputs) => ({

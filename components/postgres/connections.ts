@@ -1,20 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ServerEndpoint } from "../contract";
+import type { PostgresServiceConnection, ServerEndpoint } from "../contract";
 
-/**
- * What a StellaOps service needs to reach its database, in the output contract's shape
- * (profiles/outputs.ts PostgresConnection). Credential-bearing values are secrets.
- */
-export interface PostgresServiceConnection {
-  readonly host: pulumi.Output<string>;
-  readonly port: pulumi.Output<number>;
-  readonly database: pulumi.Output<string>;
-  readonly username: pulumi.Output<string>;
-  /** Secret. */
-  readonly password: pulumi.Output<string>;
-  /** Secret. Npgsql keyword form, StellaOps's `ConnectionStrings:Default`. */
-  readonly connectionString: pulumi.Output<string>;
-}
+export type { PostgresServiceConnection } from "../contract";
 
 export interface ConnectionParts {
   readonly host: string;
