@@ -3,7 +3,7 @@
  * `npm run plan` command, as an operator or CI runs it) and the number of resources planned.
  */
 import { spawnSync } from "node:child_process";
-import { exampleStacks, PROJECT_ROOT } from "../test/harness/stackFiles";
+import { exampleStacks, PROJECT_ROOT } from "../plan/stackFiles";
 
 const RUNS = 5;
 

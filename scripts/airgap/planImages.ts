@@ -1,4 +1,4 @@
-import type { PlanDocument, PlanResource } from "../../test/harness/plan";
+import type { PlanDocument, PlanResource } from "../../plan/offlinePlan";
 import { isLocalImageId, parseImageRef, referenceFromImageObject } from "./imageRef";
 
 /**

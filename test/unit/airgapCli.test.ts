@@ -2,11 +2,11 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { PlanDocument } from "../harness/plan";
+import type { PlanDocument } from "../../plan/offlinePlan";
 import { airgapManifestCommand } from "../../scripts/commands/airgapManifest";
 import { planCommand } from "../../scripts/commands/plan";
 import { npmRun, projectWithStack, runInProcess } from "../harness/cli";
-import { PROJECT_ROOT } from "../harness/stackFiles";
+import { PROJECT_ROOT } from "../../plan/stackFiles";
 
 /**
  * The command an operator runs, `npm run --silent airgap:manifest`, checked against the offline plan of the

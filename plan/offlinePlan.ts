@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { installMocks, recorder } from "./mocks";
-import { assertUniqueUrns, redactSecrets, settle, unwrapSecrets, type RecordedOptions } from "./recorder";
+import { installMocks, recorder } from "./engine/mocks";
+import { assertUniqueUrns, redactSecrets, settle, unwrapSecrets, type RecordedOptions } from "./engine/recorder";
 import { readStackConfig } from "./stackFiles";
 
 /**
@@ -67,7 +67,7 @@ export async function resolveOutputs(value: unknown, revealSecrets = false): Pro
 
 async function loadProgram(): Promise<Program> {
   // Imported lazily: the mocks must be in place before any program module loads.
-  const mod = (await import("../../index")) as unknown as { default?: Program } | Program;
+  const mod = (await import("../index")) as unknown as { default?: Program } | Program;
   return typeof mod === "function" ? mod : (mod.default as Program);
 }
 

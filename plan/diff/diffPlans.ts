@@ -1,7 +1,7 @@
-import { dataBearingUrns, keepsData, removalFate, type RemovalFate } from "../../plan/dataSafety";
-import { predictChange, type Prediction } from "../../plan/predict";
+import { dataBearingUrns, keepsData, removalFate, type RemovalFate } from "../dataSafety";
+import { predictChange, type Prediction } from "../predict";
 import { decodeJson } from "../../policy/values";
-import type { PlanDocument, PlanResource } from "../../test/harness/plan";
+import type { PlanDocument, PlanResource } from "../offlinePlan";
 
 /**
  * The difference between two offline plans of one stack (base ref → working tree), keyed by URN. Pure.
