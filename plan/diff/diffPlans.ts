@@ -55,8 +55,8 @@ export interface PlanDiff {
   /** Per added resource, in `added` order: whether it holds data and what removing it later would do. */
   additions: ResourceFate[];
   /**
-   * Kept resources that read outputs of a replaced one: the offline plan sees the fakes' outputs, which do not
-   * change, but a real replacement brings new ids and digests, so these change (often replace) as well.
+   * Kept resources that read outputs of a replaced one: the offline plan shows those outputs as unknown on both
+   * sides, so no change, but a real replacement brings new ids and digests, so these change (often replace) too.
    */
   knockOn: KnockOn[];
 }
