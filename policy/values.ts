@@ -3,12 +3,12 @@
  * inputs JSON-encoded, booleans sometimes "true") or from the engine (plain values). Pure.
  */
 
-import { UNKNOWN as PLAN_UNKNOWN } from "../plan/unknown";
-
 /** What the offline plan shows instead of a secret. */
 export const REDACTED = "[secret]";
 /** Pulumi's marker for a value not known until apply. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** The offline plan's marker for it (plan/unknown.ts; the pack imports nothing outside policy/, a test keeps both equal). */
+export const PLAN_UNKNOWN = "[unknown]";
 
 /** Not known until apply: the engine's marker (CrossGuard during a preview) or the offline plan's. */
 export function isUnknownValue(value: unknown): boolean {

@@ -10,6 +10,7 @@ import { T } from "../../policy/resourceTypes";
 import { RULES } from "../../policy/rules";
 import { s3TlsOnly } from "../../policy/rules/encryption";
 import { imagesPinnedByDigest, sealedImagesFromMirror } from "../../policy/rules/images";
+import { PLAN_UNKNOWN } from "../../policy/values";
 import { planResource } from "../harness/planFixtures";
 
 /**
@@ -85,6 +86,10 @@ describe("readers of the plan", () => {
     expect(diffPlans(before, structuredClone(before)).changed).toEqual([]);
     const known = { ...before, resources: [planResource("s", "t:m:R", "a", { x: "sha256:abc" })] };
     expect(diffPlans(known, before).changed.map((c) => c.inputs.map((i) => i.path))).toEqual([["x"]]);
+  });
+
+  it("policy: the pack's copy of the marker is the plan's", () => {
+    expect(PLAN_UNKNOWN).toBe(UNKNOWN);
   });
 
   it("policy: every example plan still judges to no mandatory finding", () => {
