@@ -5,7 +5,7 @@ import type { AuditResource, EnforcementLevel, Rule, StackContext } from "./mode
  * or synthetic ones (tests). Pure.
  */
 
-/** The part of the offline plan (test/harness/plan.ts) the rules read. */
+/** The part of the offline plan (plan/offlinePlan.ts) the rules read. */
 export interface PlanLike {
   stack: string;
   resources: readonly {

@@ -1,6 +1,6 @@
 import type { AuditResource } from "./model";
 import { K8S_WORKLOAD_TYPES, T } from "./resourceTypes";
-import { asRecord, asString, decodeJson, isKnown } from "./values";
+import { asRecord, asString, decodeJson, isKnown, isPlanUnknown, isUnknownValue } from "./values";
 
 /**
  * Finding the container images a resource names, wherever each platform puts them. Pure.
@@ -15,6 +15,10 @@ export interface ImageUse {
   /** Where in the resource's inputs, e.g. `spec.imageName`. */
   path: string;
   ref: string;
+}
+
+function isRemoteImageUrn(urn: string): boolean {
+  return urn.includes(`$${T.dockerRemoteImage}::`) || urn.includes(`::${T.dockerRemoteImage}::`);
 }
 
 export function isPinned(ref: string): boolean {
@@ -73,7 +77,10 @@ export function imagesOf(resource: AuditResource): ImageUse[] {
       break;
     }
     case T.dockerContainer: {
-      const ref = asString(props["image"]);
+      // Unknown until apply when it is a RemoteImage's id: that RemoteImage's name is the image, judged there.
+      if (isUnknownValue(props["image"]) && resource.dependencies.some(isRemoteImageUrn)) break;
+      // Otherwise the offline plan's unknown is reported by the rules (never passed); the engine's is not judged.
+      const ref = isPlanUnknown(props["image"]) ? String(props["image"]) : asString(props["image"]);
       if (ref) found.push({ path: "image", ref });
       break;
     }

@@ -7,10 +7,25 @@
 export const REDACTED = "[secret]";
 /** Pulumi's marker for a value not known until apply. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** The offline plan's marker for it (plan/unknown.ts; the pack imports nothing outside policy/, a test keeps both equal). */
+export const PLAN_UNKNOWN = "[unknown]";
+
+/** Not known until apply: the engine's marker (CrossGuard during a preview) or the offline plan's. */
+export function isUnknownValue(value: unknown): boolean {
+  return value === UNKNOWN || value === PLAN_UNKNOWN;
+}
+
+/**
+ * The offline plan's unknown: a value a provider computes. Unlike the engine's unknown during a preview (CrossGuard
+ * judges real values at `up`), nobody judges it later, so a rule that needs it reports it instead of passing.
+ */
+export function isPlanUnknown(value: unknown): boolean {
+  return value === PLAN_UNKNOWN;
+}
 
 /** A value a rule can judge: present, not a redacted secret, not unknown. */
 export function isKnown(value: unknown): boolean {
-  return value !== undefined && value !== null && value !== REDACTED && value !== UNKNOWN;
+  return value !== undefined && value !== null && value !== REDACTED && !isUnknownValue(value);
 }
 
 /** Explicitly true (provider inputs arrive as the string "true"). */

@@ -1,5 +1,5 @@
 // Entry point of `npm run plan`; the command itself is scripts/commands/plan.ts.
 import { planCommand } from "./commands/plan";
-import { runCli } from "./exitWhenFlushed";
+import { runCli } from "./commands/command";
 
 runCli("plan", planCommand);

@@ -1,5 +1,5 @@
 // Entry point of `npm run policy`; the command itself is scripts/commands/policy.ts.
 import { policyCommand } from "./commands/policy";
-import { runCli } from "./exitWhenFlushed";
+import { runCli } from "./commands/command";
 
 runCli("policy", policyCommand);

@@ -13,7 +13,7 @@ import {
   type ObjectStoreLayout,
   type ServiceAccessPlan,
 } from "./layout";
-import { awsDnsSuffix, serviceAccessPolicy, servicePolicyIdentity, tlsOnlyBucketPolicy } from "./policies";
+import { awsDnsSuffix, s3BucketArn, serviceAccessPolicy, servicePolicyIdentity, tlsOnlyBucketPolicy } from "./policies";
 import { s3CompatibleProvider } from "./provider";
 import type { ObjectStoreServer } from "./server";
 import type { ObjectStoreAwsSettings, ObjectStoreSettings } from "./settings";
@@ -52,6 +52,8 @@ export class Buckets extends pulumi.ComponentResource {
   public readonly layout: ObjectStoreLayout;
   public readonly provider: aws.Provider;
   public readonly buckets: Readonly<Record<BucketRole, aws.s3.Bucket>>;
+  private readonly arns: Readonly<Record<BucketRole, pulumi.Output<string>>>;
+  private readonly awsRegion: string | undefined;
   /** Per service id: its policy document (JSON), on every backend (RustFS operators can load it with `rc admin`). */
   public readonly servicePolicyDocuments: Readonly<Record<string, pulumi.Output<string>>>;
   /** Per service id: the IAM managed policy (AWS only). */
@@ -62,6 +64,7 @@ export class Buckets extends pulumi.ComponentResource {
   constructor(name: string, args: BucketsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("stellaops:objectStore:Buckets", name, {}, opts);
     const { target } = args;
+    this.awsRegion = target.kind === "aws" ? target.region : undefined;
     const encryption = target.kind === "aws" ? resolveAwsEncryption(target.aws, target.platform.kmsKeyArn) : undefined;
     this.layout = buildObjectStoreLayout({
       settings: args.settings,
@@ -93,6 +96,9 @@ export class Buckets extends pulumi.ComponentResource {
     this.buckets = Object.fromEntries(
       this.layout.buckets.map((plan) => [plan.role, this.bucket(name, plan, args.stateful, ready, deletedWith)]),
     ) as Record<BucketRole, aws.s3.Bucket>;
+    this.arns = Object.fromEntries(
+      this.layout.buckets.map((plan) => [plan.role, this.arnOf(plan, this.buckets[plan.role])]),
+    ) as Record<BucketRole, pulumi.Output<string>>;
 
     const kms =
       target.kind === "aws" && encryption?.algorithm === "aws:kms" && encryption.kmsKeyArn !== undefined
@@ -128,6 +134,11 @@ export class Buckets extends pulumi.ComponentResource {
       servicePolicyDocuments: this.servicePolicyDocuments,
       skipped: this.layout.skipped,
     });
+  }
+
+  /** On AWS a bucket's ARN follows from its name (known at preview); an S3-compatible server's provider reports it. */
+  private arnOf(plan: BucketPlan, bucket: aws.s3.Bucket): pulumi.Output<string> {
+    return this.awsRegion !== undefined ? pulumi.output(s3BucketArn(plan.name, this.awsRegion)) : bucket.arn;
   }
 
   /**
@@ -181,7 +192,10 @@ export class Buckets extends pulumi.ComponentResource {
         (o) =>
           new aws.s3.BucketPolicy(
             `${id}-tls-only`,
-            { bucket: bucket.bucket, policy: bucket.arn.apply((arn) => JSON.stringify(tlsOnlyBucketPolicy(arn))) },
+            {
+              bucket: bucket.bucket,
+              policy: this.arnOf(plan, bucket).apply((arn) => JSON.stringify(tlsOnlyBucketPolicy(arn))),
+            },
             o,
           ),
       );
@@ -251,7 +265,7 @@ export class Buckets extends pulumi.ComponentResource {
     service: ServiceAccessPlan,
     kms: { keyArn: string; region: string } | undefined,
   ): pulumi.Output<string> {
-    return pulumi.all(service.roles.map((role) => this.buckets[role].arn)).apply((arns) => {
+    return pulumi.all(service.roles.map((role) => this.arns[role])).apply((arns) => {
       const arnOf = new Map(service.roles.map((role, i) => [role, arns[i]]));
       return JSON.stringify(
         serviceAccessPolicy({

@@ -78,6 +78,16 @@ export function awsDnsSuffix(region: string): string {
   return region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
 }
 
+/**
+ * An S3 bucket's ARN: the provider derives it from the partition and the bucket name alone (terraform-provider-aws
+ * internal/service/s3/bucket.go, resourceBucketRead: `arn.ARN{Partition, Service: "s3", Resource: bucket}`), so
+ * policies built from it are known before the bucket exists and `pulumi preview` and the offline plan judge them.
+ */
+export function s3BucketArn(bucketName: string, region: string): string {
+  const partition = region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
+  return `arn:${partition}:s3:::${bucketName}`;
+}
+
 /** Least privilege for one service: its buckets and their objects, nothing else. */
 export function serviceAccessPolicy(access: ServiceBucketAccess): PolicyDocument {
   if (access.bucketArns.length === 0) throw new Error("a service access policy needs at least one bucket");

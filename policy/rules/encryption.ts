@@ -7,7 +7,7 @@ import type { BucketServerSideEncryptionConfigurationArgs } from "@pulumi/aws/s3
 import { configsOf, isAwsS3, isBucket } from "../buckets";
 import { always, violation, type AuditResource, type ResourceRule, type StackRule, type Violation } from "../model";
 import { prop, S3_ENCRYPTION_TYPES, T } from "../resourceTypes";
-import { asList, asRecord, asString, decodeJson, isKnown, isPending, isTrue, shown } from "../values";
+import { asList, asRecord, asString, decodeJson, isKnown, isPending, isPlanUnknown, isTrue, shown } from "../values";
 
 /** Encryption at rest and in transit on the managed services (RDS, ElastiCache, S3). */
 
@@ -187,12 +187,21 @@ export const s3TlsOnly: StackRule = {
   check(resources) {
     const found: Violation[] = [];
     for (const bucket of resources.filter((r) => isBucket(r) && isAwsS3(r))) {
-      const documents = [
+      const policies = [
         bucket.props[POLICY],
         ...configsOf(bucket, resources, [T.s3BucketPolicy]).map((p) => p.props[POLICY]),
-      ]
-        .filter((p) => p !== undefined)
-        .map(policyStatements);
+      ].filter((p) => p !== undefined);
+      if (policies.some(isPlanUnknown)) {
+        found.push({
+          urn: bucket.urn,
+          message: violation(
+            `bucket ${bucket.name}'s policy is unknown until apply, so it cannot be shown to deny plain HTTP`,
+            "build the policy from values known before apply (on AWS a bucket's ARN follows from its name)",
+          ),
+        });
+        continue;
+      }
+      const documents = policies.map(policyStatements);
       // A policy not known yet (built from outputs during preview) cannot be judged here; the offline plan can.
       if (documents.some((d) => d === undefined)) continue;
       if (documents.some((statements) => (statements ?? []).some(deniesInsecureTransport))) continue;

@@ -3,7 +3,15 @@ import type { ReleaseArgs } from "@pulumi/kubernetes/helm/v3/release";
 import { IMAGE_ID, imagesOf, isPinned } from "../images";
 import { violation, type ResourceRule, type StackContext } from "../model";
 import { K8S_WORKLOAD_TYPES, prop, T } from "../resourceTypes";
-import { asRecord, asString, isFalse, shown } from "../values";
+import { asRecord, asString, isFalse, isUnknownValue, shown } from "../values";
+
+/** An image only known after apply is not given the benefit of the doubt: the rule cannot show it is compliant. */
+function unknownImage(path: string) {
+  return violation(
+    `${path} is unknown until apply, so it cannot be checked`,
+    "reference the image by <repository>:<tag>@sha256:<digest> in the stack config, or through a docker.RemoteImage in the stack",
+  );
+}
 
 /** Images are immutable references; on sealed stacks they come only from the mirror. */
 
@@ -24,10 +32,12 @@ export const imagesPinnedByDigest: ResourceRule = {
     return imagesOf(r)
       .filter((use) => !isPinned(use.ref))
       .map((use) =>
-        violation(
-          `${use.path} is "${use.ref}", a tag that can move`,
-          `pin it by digest in the stack config: ${use.ref.replace(/@.*$/, "")}@sha256:<digest>`,
-        ),
+        isUnknownValue(use.ref)
+          ? unknownImage(use.path)
+          : violation(
+              `${use.path} is "${use.ref}", a tag that can move`,
+              `pin it by digest in the stack config: ${use.ref.replace(/@.*$/, "")}@sha256:<digest>`,
+            ),
       );
   },
 };
@@ -65,10 +75,12 @@ export const sealedImagesFromMirror: ResourceRule = {
     const problems = imagesOf(r)
       .filter((use) => !IMAGE_ID.test(use.ref) && !use.ref.startsWith(`${mirror}/`))
       .map((use) =>
-        violation(
-          `${use.path} is "${use.ref}", outside the mirror ${mirror}`,
-          `load the image into the mirror and reference it as ${mirror}/<repository>@sha256:<digest>`,
-        ),
+        isUnknownValue(use.ref)
+          ? unknownImage(use.path)
+          : violation(
+              `${use.path} is "${use.ref}", outside the mirror ${mirror}`,
+              `load the image into the mirror and reference it as ${mirror}/<repository>@sha256:<digest>`,
+            ),
       );
     if (r.type === T.dockerRemoteImage && isFalse(r.props[KEEP_LOCALLY] ?? false)) {
       problems.push(

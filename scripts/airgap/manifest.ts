@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
-import type { PlanDocument } from "../../test/harness/plan";
+import type { PlanDocument } from "../../plan/offlinePlan";
 import { configKeysForChart, configKeysForImage } from "./configKeys";
 import { archiveFileName, isPinned, parseImageRef } from "./imageRef";
 import {

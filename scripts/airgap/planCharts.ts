@@ -1,4 +1,4 @@
-import type { PlanDocument } from "../../test/harness/plan";
+import type { PlanDocument } from "../../plan/offlinePlan";
 import type { ResourceUse } from "./planImages";
 
 /**

@@ -1,4 +1,5 @@
-import type { PlanDocument, PlanResource } from "../../test/harness/plan";
+import type { PlanDocument, PlanResource } from "../../plan/offlinePlan";
+import { isUnknown } from "../../plan/unknown";
 import { isLocalImageId, parseImageRef, referenceFromImageObject } from "./imageRef";
 
 /**
@@ -68,7 +69,8 @@ function walk(value: unknown, path: string[], found: (reference: string, path: s
 export function imagesOfResource(resource: PlanResource): { reference: string; path: string[] }[] {
   const refs: { reference: string; path: string[] }[] = [];
   const add = (reference: string, path: string[]) => {
-    if (reference === "[secret]" || isLocalImageId(reference)) return;
+    // Unknown until apply: a RemoteImage's id, whose image the RemoteImage's own name lists (policy checks the rest).
+    if (reference === "[secret]" || isUnknown(reference) || isLocalImageId(reference)) return;
     refs.push({ reference, path });
   };
   const typedInput = IMAGE_INPUT_BY_TYPE[resource.type];

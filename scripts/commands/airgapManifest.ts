@@ -12,15 +12,15 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { CONFIG_NAMESPACE, ConfigError } from "../../profiles/configErrors";
-import type { PlanDocument } from "../../test/harness/plan";
-import { installMocks } from "../../test/harness/mocks";
-import { PROJECT_ROOT, readStackConfig, StackFileError, UnknownStackError } from "../../test/harness/stackFiles";
+import type { PlanDocument } from "../../plan/offlinePlan";
+import { installMocks } from "../../plan/engine/mocks";
+import { PROJECT_ROOT, readStackConfig, StackFileError, UnknownStackError } from "../../plan/stackFiles";
 import { sealKit } from "../airgap/kit";
 import { buildManifest, formatProblems } from "../airgap/manifest";
 import { PLATFORMS, readInstalledSdks, type Platform } from "../airgap/plugins";
 import { renderTable } from "../airgap/table";
 import { readCliPin, readNpmLockfile } from "../airgap/toolchain";
-import type { CommandIo } from "../exitWhenFlushed";
+import type { CommandIo } from "./command";
 
 const FORMATS = ["json", "table"] as const;
 const USAGE =
@@ -32,7 +32,7 @@ class UsageError extends Error {}
 async function planFor(stack: string, dir: string | undefined, planFile: string | undefined): Promise<PlanDocument> {
   if (planFile !== undefined) return JSON.parse(readFileSync(planFile, "utf8")) as PlanDocument;
   installMocks();
-  const { planStack } = await import("../../test/harness/plan");
+  const { planStack } = await import("../../plan/offlinePlan");
   return planStack(stack, { dir });
 }
 

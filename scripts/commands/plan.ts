@@ -1,15 +1,15 @@
 /**
  * `npm run --silent plan -- --stack <name> [--format json|markdown|mermaid]`: the offline plan of one example stack.
- * json (default) prints exactly one JSON document on stdout (see test/harness/plan.ts for the format); markdown a
- * readable summary, mermaid a diagram of servers and their consumers (scripts/planFormats). On invalid config or
+ * json (default) prints exactly one JSON document on stdout (see plan/offlinePlan.ts for the format); markdown a
+ * readable summary, mermaid a diagram of servers and their consumers (plan/formats). On invalid config or
  * an unknown stack, the message on stderr and exit code 1.
  */
 import { parseArgs } from "node:util";
 import { ConfigError } from "../../profiles/configErrors";
-import { installMocks } from "../../test/harness/mocks";
-import { StackFileError } from "../../test/harness/stackFiles";
-import type { CommandIo } from "../exitWhenFlushed";
-import { RENDERERS } from "../planFormats";
+import { installMocks } from "../../plan/engine/mocks";
+import { StackFileError } from "../../plan/stackFiles";
+import type { CommandIo } from "./command";
+import { RENDERERS } from "../../plan/formats";
 
 const FORMATS = ["json", ...Object.keys(RENDERERS)] as const;
 
@@ -33,7 +33,7 @@ export async function planCommand(argv: readonly string[], io: CommandIo): Promi
     return 2;
   }
   installMocks();
-  const { planStack } = await import("../../test/harness/plan");
+  const { planStack } = await import("../../plan/offlinePlan");
   try {
     const plan = await planStack(values.stack, { dir: values.dir });
     const render = RENDERERS[values.format ?? "json"];

@@ -18,11 +18,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import type { PlanDocument } from "../../test/harness/plan";
-import { PROJECT_ROOT } from "../../test/harness/stackFiles";
-import { diffPlans } from "../planFormats/diff";
-import { renderDiffMarkdown } from "../planFormats/diffMarkdown";
-import type { CommandIo } from "../exitWhenFlushed";
+import type { PlanDocument } from "../../plan/offlinePlan";
+import { PROJECT_ROOT } from "../../plan/stackFiles";
+import { diffPlans } from "../../plan/diff/diffPlans";
+import { renderDiffMarkdown } from "../../plan/diff/markdown";
+import type { CommandIo } from "./command";
 
 const USAGE =
   "usage: npm run plan:diff -- --stack <name> --base <git-ref> [--dir <project dir>] [--out <file>] [--head-label <text>] [--base-label <text>]\n";

@@ -15,9 +15,9 @@ import { crossGuardConfig } from "../../policy/crossguard";
 import { auditResourcesFromPlan, evaluate, formatFindings, hasMandatory, type PlanLike } from "../../policy/evaluate";
 import { RULES } from "../../policy/rules";
 import { ConfigError } from "../../profiles/configErrors";
-import { installMocks } from "../../test/harness/mocks";
-import { readStackConfig, StackFileError } from "../../test/harness/stackFiles";
-import type { CommandIo } from "../exitWhenFlushed";
+import { installMocks } from "../../plan/engine/mocks";
+import { readStackConfig, StackFileError } from "../../plan/stackFiles";
+import type { CommandIo } from "./command";
 
 const USAGE =
   "usage: npm run policy -- --stack <name> [--plan <plan.json>] [--format text|json] [--crossguard-config <file>] [--dir <project dir>]\n";
@@ -25,7 +25,7 @@ const USAGE =
 async function loadPlan(stack: string, planFile: string | undefined, dir: string | undefined): Promise<PlanLike> {
   if (planFile) return JSON.parse(readFileSync(planFile, "utf8")) as PlanLike;
   installMocks();
-  const { planStack } = await import("../../test/harness/plan");
+  const { planStack } = await import("../../plan/offlinePlan");
   return planStack(stack, { dir });
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import Ajv2020 from "ajv/dist/2020";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { PlanResource } from "../harness/plan";
+import type { PlanResource } from "../../plan/offlinePlan";
 import { readChartDefaults, unknownValuePaths } from "./chartValuePaths";
 import { crdErrors, crdFor, loadCrds, type CrdVersion } from "./crdSchema";
 import { NATS_FREE_FORM, VALKEY_FREE_FORM } from "./facts/chartValueFacts";

@@ -1,5 +1,5 @@
-import { planStack, type PlanDocument, type PlanResource } from "../harness/plan";
-import { readStackConfig } from "../harness/stackFiles";
+import { planStack, type PlanDocument, type PlanResource } from "../../plan/offlinePlan";
+import { readStackConfig } from "../../plan/stackFiles";
 
 /**
  * The Kubernetes example stack as the consumers see it: planned as its file has it, and once more with everything

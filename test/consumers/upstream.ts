@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { PROJECT_ROOT } from "../harness/stackFiles";
+import { PROJECT_ROOT } from "../../plan/stackFiles";
 
 /**
  * The upstream data files (CRDs, chart values) beside the project: `../shared/upstream` (the checkout and CI),

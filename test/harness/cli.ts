@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { runCommand, type Command } from "../../scripts/exitWhenFlushed";
-import { PROJECT_ROOT } from "./stackFiles";
+import { runCommand, type Command } from "../../scripts/commands/command";
+import { PROJECT_ROOT } from "../../plan/stackFiles";
 
 /** Runs a project script the way an operator does: `npm run --silent <script> -- …`, in the project. */
 export function npmRun(script: string, args: readonly string[]) {

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { recorder } from "./mocks";
-import { settle, type RecordedResource } from "./recorder";
+import { recorder } from "../../plan/engine/mocks";
+import { settle, type RecordedResource } from "../../plan/engine/recorder";
 
-export { recorder } from "./mocks";
+export { recorder } from "../../plan/engine/mocks";
 export {
   assertUniqueUrns,
   isSecret,
@@ -10,7 +10,7 @@ export {
   redactSecrets,
   unwrapSecrets,
   type RecordedResource,
-} from "./recorder";
+} from "../../plan/engine/recorder";
 
 /** Clears what earlier tests recorded. */
 export function resetRecorder(): void {

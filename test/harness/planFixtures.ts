@@ -1,4 +1,4 @@
-import type { PlanResource } from "./plan";
+import type { PlanResource } from "../../plan/offlinePlan";
 
 /** A synthetic offline-plan resource for tests of plan readers (diff, manifest, formats, policy): no options set. */
 export function planResource(

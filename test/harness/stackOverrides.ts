@@ -1,4 +1,4 @@
-import { readStackConfig } from "./stackFiles";
+import { readStackConfig } from "../../plan/stackFiles";
 
 /** Config overrides for example stacks in tests: change one setting, keep the rest of the stack file. */
 

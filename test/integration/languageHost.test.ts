@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { planStack, type PlanDocument, type PlanResource } from "../harness/plan";
-import { SIG_KEY, UNKNOWN_VALUE } from "../harness/recorder";
-import { PROJECT_ROOT, readStackConfig } from "../harness/stackFiles";
+import { planStack, type PlanDocument, type PlanResource } from "../../plan/offlinePlan";
+import { SIG_KEY, UNKNOWN_VALUE } from "../../plan/engine/recorder";
+import { PROJECT_ROOT, readStackConfig } from "../../plan/stackFiles";
 import { ROOT_STACK_TYPE, type Registration } from "../languageHost/fakeEngine";
 import { runProgram, type ProgramRun } from "../languageHost/runProgram";
 

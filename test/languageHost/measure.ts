@@ -3,7 +3,7 @@
  * JSON line for `npm run bench`: `node --require tsx/cjs test/languageHost/measure.ts --stack dev`.
  * (A separate process, so the bench, a script, imports nothing from test/.)
  */
-import { PROJECT_ROOT, readStackConfig } from "../harness/stackFiles";
+import { PROJECT_ROOT, readStackConfig } from "../../plan/stackFiles";
 import { childCpuMs } from "../../scripts/childCpu";
 import { runProgram } from "./runProgram";
 

@@ -1,4 +1,4 @@
-import { statefulDeletions, statefulReplacements, type PlanDiff } from "../../scripts/planFormats/diff";
+import { statefulDeletions, statefulReplacements, type PlanDiff } from "../../plan/diff/diffPlans";
 import type { DayTwoEdit } from "./catalogue";
 
 /**

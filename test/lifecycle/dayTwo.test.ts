@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { diffPlans } from "../../scripts/planFormats/diff";
-import { renderDiffMarkdown } from "../../scripts/planFormats/diffMarkdown";
+import { diffPlans } from "../../plan/diff/diffPlans";
+import { renderDiffMarkdown } from "../../plan/diff/markdown";
 import { replacementRule } from "../../plan/model";
 import { ConfigError } from "../../profiles/config";
-import { planStack, type PlanDocument } from "../harness/plan";
-import { exampleStacks, PROJECT_ROOT, readStackConfig } from "../harness/stackFiles";
+import { planStack, type PlanDocument } from "../../plan/offlinePlan";
+import { exampleStacks, PROJECT_ROOT, readStackConfig } from "../../plan/stackFiles";
 import { assessEdit, type Violation } from "./assess";
 import { DAY_TWO_EDITS, type DayTwoEdit } from "./catalogue";
 import { OPEN_ELSEWHERE } from "./openElsewhere";

@@ -1,4 +1,4 @@
-import { readStackConfig } from "../harness/stackFiles";
+import { readStackConfig } from "../../plan/stackFiles";
 import { profileOf, sealedMirror } from "../harness/stackOverrides";
 
 /** Config overrides for day-two edits: several nested settings at once, keeping the rest of each top-level key. */

@@ -3,9 +3,9 @@ import { describe, expect, it } from "vitest";
 import { CREDENTIAL_CHANGES } from "../../components/rotationFacts";
 import { rawStackObject, stackConfigSchema, type StackConfig } from "../../profiles/config";
 import { rotatableCredentialIds } from "../../profiles/rotationIds";
-import { FAKE_OUTPUTS } from "../harness/fakes";
-import { planStack, type PlanDocument, type PlanResource } from "../harness/plan";
-import { exampleStacks, readStackConfig } from "../harness/stackFiles";
+import { FAKE_OUTPUTS } from "../../plan/engine/fakes";
+import { planStack, type PlanDocument, type PlanResource } from "../../plan/offlinePlan";
+import { exampleStacks, readStackConfig } from "../../plan/stackFiles";
 import { natsToggle, profileOf, sealedMirror } from "../harness/stackOverrides";
 
 /**
@@ -73,7 +73,8 @@ function revealedPlan(variant: Variant, rotation?: Record<string, string>): Prom
   const key = `${variant.label}:${JSON.stringify(rotation ?? {})}`;
   if (!plans.has(key)) {
     const overrides = { ...variant.overrides, ...(rotation ? { [`${NS}:rotation`]: rotation } : {}) };
-    plans.set(key, planStack(variant.stack, { overrides, revealSecrets: true }));
+    // Fake outputs: the test follows the generated values themselves from their resource into every consumer.
+    plans.set(key, planStack(variant.stack, { overrides, revealSecrets: true, fakeOutputs: true }));
   }
   return plans.get(key) as Promise<PlanDocument>;
 }

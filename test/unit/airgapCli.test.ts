@@ -2,11 +2,12 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { PlanDocument } from "../harness/plan";
+import type { PlanDocument } from "../../plan/offlinePlan";
+import { UNKNOWN } from "../../plan/unknown";
 import { airgapManifestCommand } from "../../scripts/commands/airgapManifest";
 import { planCommand } from "../../scripts/commands/plan";
 import { npmRun, projectWithStack, runInProcess } from "../harness/cli";
-import { PROJECT_ROOT } from "../harness/stackFiles";
+import { PROJECT_ROOT } from "../../plan/stackFiles";
 
 /**
  * The command an operator runs, `npm run --silent airgap:manifest`, checked against the offline plan of the
@@ -58,12 +59,15 @@ const SEALED_KUBERNETES = `config:
       image: ${MIRROR}/rustfs@${D3}
 `;
 
-/** Image references in a plan, read independently of the manifest code: RemoteImage names and image fields. */
+/**
+ * Image references in a plan, read independently of the manifest code: RemoteImage names and image fields (not a
+ * container's image id, "[unknown]" in the plan, a local id in older ones: the RemoteImage it comes from lists it).
+ */
 function imagesOf(plan: PlanDocument): string[] {
   const found = new Set<string>();
   const visit = (value: unknown, key: string) => {
-    if (typeof value === "string" && /^(image|imageName|\w+Image)$/.test(key) && !/^sha256:/.test(value))
-      found.add(value);
+    const imageId = typeof value === "string" && (value === UNKNOWN || /^sha256:/.test(value));
+    if (typeof value === "string" && /^(image|imageName|\w+Image)$/.test(key) && !imageId) found.add(value);
     else if (Array.isArray(value)) value.forEach((v) => visit(v, key));
     else if (value !== null && typeof value === "object")
       for (const [k, v] of Object.entries(value)) {

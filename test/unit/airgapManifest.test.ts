@@ -15,9 +15,9 @@ import {
 } from "../../scripts/airgap/plugins";
 import { renderTable } from "../../scripts/airgap/table";
 import { readCliPin, readNpmLockfile, sha256File } from "../../scripts/airgap/toolchain";
-import type { PlanDocument, PlanResource } from "../harness/plan";
+import type { PlanDocument, PlanResource } from "../../plan/offlinePlan";
 import { planResource } from "../harness/planFixtures";
-import { PROJECT_ROOT } from "../harness/stackFiles";
+import { PROJECT_ROOT } from "../../plan/stackFiles";
 
 /** Pure parts of the air-gap manifest, on synthetic plans and fixture trees. */
 

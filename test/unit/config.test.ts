@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseStackConfig } from "../../profiles/config";
 import { isSecretFieldName, secretize } from "../../profiles/secrets";
-import { exampleStacks, readStackConfig } from "../harness/stackFiles";
+import { exampleStacks, readStackConfig } from "../../plan/stackFiles";
 import { isSecretOutput, valueOf } from "../harness";
 
 const NS = "stellaops-infra";

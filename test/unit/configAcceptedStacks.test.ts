@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { OPTIONAL_SERVICE_IDS } from "../../components/catalog";
 import { labelKeyProblem, labelValueProblem } from "../../components/settingsCommon";
 import { ConfigError, parseStackConfig } from "../../profiles/config";
-import { planStack, type PlanDocument } from "../harness/plan";
-import { readStackConfig } from "../harness/stackFiles";
+import { planStack, type PlanDocument } from "../../plan/offlinePlan";
+import { readStackConfig } from "../../plan/stackFiles";
 
 /**
  * Property: every stack the config loader accepts plans to names the platforms accept (Kubernetes, Docker, RDS,

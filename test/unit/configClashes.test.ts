@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { configProblems as problemsOf } from "../harness/configProblems";
-import { assertUniqueUrns, DuplicateUrnError } from "../harness/recorder";
+import { assertUniqueUrns, DuplicateUrnError } from "../../plan/engine/recorder";
 
 /** Two things claiming one port or one Service name are refused at load, at the later key, naming the earlier. */
 

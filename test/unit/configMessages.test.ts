@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseStackConfig } from "../../profiles/config";
 import { configProblems } from "../harness/configProblems";
-import { PROJECT_ROOT, readStackConfig, StackFileError } from "../harness/stackFiles";
+import { PROJECT_ROOT, readStackConfig, StackFileError } from "../../plan/stackFiles";
 
 /** What an operator reads when a stack file is wrong: every problem, each named, printable, never a trace. */
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { planStack } from "../harness/plan";
-import { exampleStacks } from "../harness/stackFiles";
+import { planStack } from "../../plan/offlinePlan";
+import { exampleStacks } from "../../plan/stackFiles";
 import { natsToggle, profileOf } from "../harness/stackOverrides";
 
 /**

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { dockerLogOptions, dockerLogSettings } from "../../components/docker/logs";
 import { parseStackConfig } from "../../profiles/config";
-import { diffPlans } from "../../scripts/planFormats/diff";
-import { predictionLine } from "../../scripts/planFormats/diffMarkdown";
+import { diffPlans } from "../../plan/diff/diffPlans";
+import { predictionLine } from "../../plan/diff/markdown";
 import { rawConfig, configProblems } from "../harness/configProblems";
-import { planStack, type PlanDocument } from "../harness/plan";
+import { planStack, type PlanDocument } from "../../plan/offlinePlan";
 import { natsToggle, settingOverride } from "../harness/stackOverrides";
 
 /**

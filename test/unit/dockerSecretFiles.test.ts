@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { RUSTFS_FACTS } from "../../components/objectStore/rustfsFacts";
 import { POSTGRES_IMAGE_FACTS } from "../../components/postgres/imageFacts";
-import { planStack } from "../harness/plan";
+import { planStack } from "../../plan/offlinePlan";
 import { natsToggle } from "../harness/stackOverrides";
 
 /**

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { coreFakeOutputs } from "../harness/fakes/core";
-import { natsFakeOutputs } from "../harness/fakes/nats";
-import { objectStoreFakeOutputs } from "../harness/fakes/objectStore";
-import { postgresFakeOutputs } from "../harness/fakes/postgres";
-import { valkeyFakeOutputs } from "../harness/fakes/valkey";
+import { coreFakeOutputs } from "../../plan/engine/fakes/core";
+import { natsFakeOutputs } from "../../plan/engine/fakes/nats";
+import { objectStoreFakeOutputs } from "../../plan/engine/fakes/objectStore";
+import { postgresFakeOutputs } from "../../plan/engine/fakes/postgres";
+import { valkeyFakeOutputs } from "../../plan/engine/fakes/valkey";
 
 /** fakes/index.ts spreads the tables into one: a token in two tables is one fake silently shadowing the other. */
 describe("fake provider outputs", () => {

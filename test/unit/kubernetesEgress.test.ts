@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseStackConfig } from "../../profiles/config";
 import { cnpgApiServerEgressSpec } from "../../profiles/kubernetes/apiServerEgress";
-import { planStack, type PlanDocument, type PlanResource } from "../harness/plan";
-import { readStackConfig } from "../harness/stackFiles";
+import { planStack, type PlanDocument, type PlanResource } from "../../plan/offlinePlan";
+import { readStackConfig } from "../../plan/stackFiles";
 import { settingOverride } from "../harness/stackOverrides";
 
 /**

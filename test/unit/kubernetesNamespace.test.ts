@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planStack, type PlanDocument, type PlanResource } from "../harness/plan";
+import { planStack, type PlanDocument, type PlanResource } from "../../plan/offlinePlan";
 import { settingOverride } from "../harness/stackOverrides";
 
 /**

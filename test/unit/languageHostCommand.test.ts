@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { languageHostCommand, readRuntimeOptions, splitNodeArgs, type RunRequest } from "../languageHost/command";
 import { engineUrn } from "../languageHost/fakeEngine";
-import { PROJECT_ROOT } from "../harness/stackFiles";
+import { PROJECT_ROOT } from "../../plan/stackFiles";
 
 const request: RunRequest = {
   project: "stellaops-infra",

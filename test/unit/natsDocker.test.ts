@@ -43,7 +43,7 @@ function uploadedConf(container: RecordedResource): { secret: boolean; text: str
 
 function passwordsOf(records: RecordedResource[]): { results: string[]; hashes: string[] } {
   const passwords = records.filter((r) => r.type === "random:index/randomPassword:RandomPassword");
-  // The fake provider's outputs (see test/harness/fakes/core.ts).
+  // The fake provider's outputs (see plan/engine/fakes/core.ts).
   return {
     results: passwords.map((p) => `fake-password-${p.name}`),
     hashes: passwords.map((p) => `$2a$10$fake.${p.name}`),

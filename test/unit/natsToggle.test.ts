@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { areaOf, indexByUrn } from "../harness/graph";
-import { planStack, type PlanDocument, type PlanResource } from "../harness/plan";
-import { exampleStacks } from "../harness/stackFiles";
+import { areaOf, indexByUrn } from "../../plan/graph";
+import { planStack, type PlanDocument, type PlanResource } from "../../plan/offlinePlan";
+import { exampleStacks } from "../../plan/stackFiles";
 import { natsToggle, profileOf } from "../harness/stackOverrides";
 
 /** NATS is optional: turning it on or off must change nothing but NATS, in every stack that can run it. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { planStack, type PlanResource } from "../harness/plan";
-import { exampleStacks } from "../harness/stackFiles";
+import { planStack, type PlanResource } from "../../plan/offlinePlan";
+import { exampleStacks } from "../../plan/stackFiles";
 import { profileOf } from "../harness/stackOverrides";
 
 /**

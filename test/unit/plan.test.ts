@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { planCommand } from "../../scripts/commands/plan";
 import { projectWithStack, runInProcess } from "../harness/cli";
-import { PROJECT_ROOT } from "../harness/stackFiles";
+import { PROJECT_ROOT } from "../../plan/stackFiles";
 
 /** The command `npm run --silent plan -- …` runs, in-process; the pipe test below runs the real one. */
 const plan = (args: string[]) => runInProcess("plan", planCommand, args);

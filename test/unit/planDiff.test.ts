@@ -14,11 +14,11 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { diffPlans, valueChanges } from "../../scripts/planFormats/diff";
-import { commentMarker, renderDiffMarkdown } from "../../scripts/planFormats/diffMarkdown";
-import type { PlanDocument, PlanResource } from "../harness/plan";
+import { diffPlans, valueChanges } from "../../plan/diff/diffPlans";
+import { commentMarker, renderDiffMarkdown } from "../../plan/diff/markdown";
+import type { PlanDocument, PlanResource } from "../../plan/offlinePlan";
 import { planResource } from "../harness/planFixtures";
-import { PROJECT_ROOT } from "../harness/stackFiles";
+import { PROJECT_ROOT } from "../../plan/stackFiles";
 
 /**
  * `npm run plan:diff`: what a pull request changes in a stack's desired state, as a PR comment. The diff itself

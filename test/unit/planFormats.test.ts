@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { renderMarkdown } from "../../scripts/planFormats/markdown";
-import { mermaidId, mermaidLabel, renderMermaid } from "../../scripts/planFormats/mermaid";
-import { topologyOf } from "../../scripts/planFormats/topology";
-import type { PlanDocument, PlanResource } from "../harness/plan";
+import { renderMarkdown } from "../../plan/formats/markdown";
+import { mermaidId, mermaidLabel, renderMermaid } from "../../plan/formats/mermaid";
+import { topologyOf } from "../../plan/formats/topology";
+import type { PlanDocument, PlanResource } from "../../plan/offlinePlan";
 import { planCommand } from "../../scripts/commands/plan";
 import { runInProcess } from "../harness/cli";
 import { planResource } from "../harness/planFixtures";
-import { exampleStacks } from "../harness/stackFiles";
+import { exampleStacks } from "../../plan/stackFiles";
 
 /**
  * `npm run plan -- --format markdown|mermaid`: what a reviewer reads about a stack. Checked on a synthetic plan

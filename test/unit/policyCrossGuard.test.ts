@@ -15,7 +15,7 @@ import { DEFAULT_CONTEXT, type StackContext } from "../../policy/model";
 import { T } from "../../policy/resourceTypes";
 import { RULES } from "../../policy/rules";
 import { UNKNOWN } from "../../policy/values";
-import { PROJECT_ROOT } from "../harness/stackFiles";
+import { PROJECT_ROOT } from "../../plan/stackFiles";
 
 /**
  * The rules as CrossGuard sees them: the policies the pack registers, called the way the policy server calls

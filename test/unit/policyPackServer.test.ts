@@ -19,7 +19,7 @@ import { crossGuardConfig } from "../../policy/crossguard";
 import { DEFAULT_CONTEXT } from "../../policy/model";
 import { T } from "../../policy/resourceTypes";
 import { RULES } from "../../policy/rules";
-import { PROJECT_ROOT } from "../harness/stackFiles";
+import { PROJECT_ROOT } from "../../plan/stackFiles";
 import { waitUntil } from "../support/servers";
 
 /**

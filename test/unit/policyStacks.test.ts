@@ -9,9 +9,9 @@ import { T } from "../../policy/resourceTypes";
 import { RULES } from "../../policy/rules";
 import { policyCommand } from "../../scripts/commands/policy";
 import { npmRun, runInProcess } from "../harness/cli";
-import { planStack } from "../harness/plan";
+import { planStack } from "../../plan/offlinePlan";
 import { planResource } from "../harness/planFixtures";
-import { exampleStacks, readStackConfig } from "../harness/stackFiles";
+import { exampleStacks, readStackConfig } from "../../plan/stackFiles";
 
 /**
  * The policy pack over the offline plan of every example stack, through the command an operator runs

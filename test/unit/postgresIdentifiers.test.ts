@@ -6,7 +6,7 @@ import { SettingsError } from "../../components/settingsProblem";
 import { postgresSettings } from "../../components/postgres/settings";
 import { parseStackConfig } from "../../profiles/config";
 import { configProblems } from "../harness/configProblems";
-import { exampleStacks, readStackConfig } from "../harness/stackFiles";
+import { exampleStacks, readStackConfig } from "../../plan/stackFiles";
 
 /**
  * What the config accepts for PostgreSQL, PostgreSQL accepts: names, limits and versions the server (or the

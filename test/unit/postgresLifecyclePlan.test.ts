@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { planStack, type PlanResource } from "../harness/plan";
+import { planStack, type PlanResource } from "../../plan/offlinePlan";
 import { profileOf, settingOverride } from "../harness/stackOverrides";
-import { exampleStacks, readStackConfig } from "../harness/stackFiles";
+import { exampleStacks, readStackConfig } from "../../plan/stackFiles";
 
 /**
  * The PostgreSQL layout's day-two promises, read from each example stack's offline plan (what reviewers see):

@@ -5,7 +5,7 @@ import { MAJOR_GUARD_SCRIPT, majorGuardEnvironment, type MajorGuardArgs } from "
 import { imageTagMajor } from "../../components/postgres/majorVersion";
 import { ConfigError, parseStackConfig } from "../../profiles/config";
 import { rawConfig } from "../harness/configProblems";
-import { planStack, type PlanDocument, type PlanResource } from "../harness/plan";
+import { planStack, type PlanDocument, type PlanResource } from "../../plan/offlinePlan";
 import { settingOverride } from "../harness/stackOverrides";
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { plainStrings } from "../harness";
-import { planStack } from "../harness/plan";
-import { exampleStacks } from "../harness/stackFiles";
+import { planStack } from "../../plan/offlinePlan";
+import { exampleStacks } from "../../plan/stackFiles";
 import { sealedMirror } from "../harness/stackOverrides";
 
 /**

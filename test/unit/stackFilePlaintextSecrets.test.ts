@@ -6,8 +6,8 @@ import { parse, stringify } from "yaml";
 import { ConfigError, parseStackConfig } from "../../profiles/config";
 import { stackFileReaderAt, type StackFileConfig } from "../../profiles/stackSettingsFile";
 import { configProblems, rawConfig } from "../harness/configProblems";
-import { planStack } from "../harness/plan";
-import { PROJECT_ROOT, SECRET_PLACEHOLDER } from "../harness/stackFiles";
+import { planStack } from "../../plan/offlinePlan";
+import { PROJECT_ROOT, SECRET_PLACEHOLDER } from "../../plan/stackFiles";
 
 /**
  * Pulumi marks a whole top-level key secret when any leaf under it is `secure:`, so a plaintext password beside a

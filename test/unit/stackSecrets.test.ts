@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { parseStackConfig } from "../../profiles/config";
 import { isSecretFieldName } from "../../profiles/secrets";
-import { exampleStacks, isSecure, PROJECT_ROOT, readStackConfig, SECRET_PLACEHOLDER } from "../harness/stackFiles";
+import { exampleStacks, isSecure, PROJECT_ROOT, readStackConfig, SECRET_PLACEHOLDER } from "../../plan/stackFiles";
 import { decryptValue, encryptValue, keyFromEncryptionSalt, newEncryptionSalt } from "../support/pulumiPassphrase";
 
 /**

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { areaOf, graphLine, indexByUrn, SERVER_AREAS } from "../harness/graph";
-import { planStack, type PlanDocument, type PlanResource } from "../harness/plan";
-import { exampleStacks, readStackConfig, SECRET_PLACEHOLDER } from "../harness/stackFiles";
+import { areaOf, indexByUrn, SERVER_AREAS } from "../../plan/graph";
+import { graphLine } from "../harness/graph";
+import { planStack, type PlanDocument, type PlanResource } from "../../plan/offlinePlan";
+import { exampleStacks, readStackConfig, SECRET_PLACEHOLDER } from "../../plan/stackFiles";
 import { profileOf, settingOverride } from "../harness/stackOverrides";
 
 /**

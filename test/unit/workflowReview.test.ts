@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { commentMarker } from "../../scripts/planFormats/diffMarkdown";
-import { exampleStacks, PROJECT_ROOT } from "../harness/stackFiles";
+import { commentMarker } from "../../plan/diff/markdown";
+import { exampleStacks, PROJECT_ROOT } from "../../plan/stackFiles";
 import { serverBinaryOrSkip } from "../support/servers";
 
 /**

@@ -1,6 +1,6 @@
 import { SERVICES, VALKEY_ONLY_CONSUMERS } from "../../components/catalog";
-import { areaOf, indexByUrn, SERVER_AREAS } from "../../test/harness/graph";
-import type { PlanDocument, PlanResource } from "../../test/harness/plan";
+import { areaOf, indexByUrn, SERVER_AREAS } from "../graph";
+import type { PlanDocument, PlanResource } from "../offlinePlan";
 
 /**
  * What a stack runs, read from its offline plan: one server per area (PostgreSQL, Valkey, object storage, NATS)

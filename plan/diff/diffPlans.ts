@@ -1,7 +1,7 @@
-import { dataBearingUrns, keepsData, removalFate, type RemovalFate } from "../../plan/dataSafety";
-import { predictChange, type Prediction } from "../../plan/predict";
+import { dataBearingUrns, keepsData, removalFate, type RemovalFate } from "../dataSafety";
+import { predictChange, type Prediction } from "../predict";
 import { decodeJson } from "../../policy/values";
-import type { PlanDocument, PlanResource } from "../../test/harness/plan";
+import type { PlanDocument, PlanResource } from "../offlinePlan";
 
 /**
  * The difference between two offline plans of one stack (base ref → working tree), keyed by URN. Pure.
@@ -55,8 +55,8 @@ export interface PlanDiff {
   /** Per added resource, in `added` order: whether it holds data and what removing it later would do. */
   additions: ResourceFate[];
   /**
-   * Kept resources that read outputs of a replaced one: the offline plan sees the fakes' outputs, which do not
-   * change, but a real replacement brings new ids and digests, so these change (often replace) as well.
+   * Kept resources that read outputs of a replaced one: the offline plan shows those outputs as unknown on both
+   * sides, so no change, but a real replacement brings new ids and digests, so these change (often replace) too.
    */
   knockOn: KnockOn[];
 }

@@ -8,7 +8,7 @@ import { parse } from "yaml";
  * be decrypted offline, so they become a placeholder and their key is marked secret (as the CLI would).
  */
 
-export const PROJECT_ROOT = join(__dirname, "..", "..");
+export const PROJECT_ROOT = join(__dirname, "..");
 /** Stands in for values set with `--secret`; the plan shows it only as "[secret]". */
 export const SECRET_PLACEHOLDER = "offline-plan-secret-placeholder";
 

@@ -1,6 +1,6 @@
-import type { Prediction } from "../../plan/predict";
-import type { RemovalFate } from "../../plan/dataSafety";
-import type { PlanResource } from "../../test/harness/plan";
+import type { Prediction } from "../predict";
+import type { RemovalFate } from "../dataSafety";
+import type { PlanResource } from "../offlinePlan";
 import {
   hasChanges,
   statefulDeletions,
@@ -8,8 +8,8 @@ import {
   type PlanDiff,
   type ResourceFate,
   type ValueChange,
-} from "./diff";
-import { cell, code, inline, plural, table } from "./text";
+} from "./diffPlans";
+import { cell, code, inline, plural, table } from "../formats/text";
 
 /**
  * The plan diff as Markdown for a pull-request comment (or a job summary). Pure. The first line is a marker the

@@ -1,11 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
-import { installMocks, recorder } from "./mocks";
-import { assertUniqueUrns, redactSecrets, settle, unwrapSecrets, type RecordedOptions } from "./recorder";
+import { installMocks, recorder, type ComputedOutputs } from "./engine/mocks";
+import { assertUniqueUrns, redactSecrets, settle, unwrapSecrets, type RecordedOptions } from "./engine/recorder";
 import { PROJECT_ROOT, readStackConfig } from "./stackFiles";
+import { markUnknowns, UNKNOWN } from "./unknown";
 
 /**
  * The offline plan: evaluates index.ts for one stack under the recording mocks and returns the reviewer's view
- * of the desired state. Needs no Pulumi CLI, plugin, credential or state. Secrets appear only as "[secret]".
+ * of the desired state. Needs no Pulumi CLI, plugin, credential or state. Secrets appear only as "[secret]"; values
+ * a provider computes, and everything built from them, as "[unknown]" (plan/unknown.ts), as `pulumi preview` of a
+ * new stack shows them.
  * Format (stable: fields are only ever added):
  *   { project, stack, resources: [{ urn, type, name, custom, parent, provider, dependencies, propertyDependencies,
  *     inputs, options }], outputs }
@@ -42,16 +45,33 @@ export interface PlanOptions {
    * reaches every consumer). Never for a plan anyone prints.
    */
   revealSecrets?: boolean;
+  /**
+   * Tests only: computed outputs take the fake-outputs table's values instead of being unknown (for asserting on
+   * what flows from a generated password or an endpoint into its consumers). Never for a plan anyone prints.
+   */
+  fakeOutputs?: boolean;
 }
 
 type Program = () => Promise<Record<string, unknown>>;
 
-/** Resolves Outputs anywhere in a value; secret ones (and anything under them) become "[secret]". */
+/**
+ * Whether an Output's value is known. `isKnown` is not in the SDK's typings, but every Output has it (the SDK's own
+ * serializer reads it); in a preview an unknown Output never runs `apply`, so waiting for its value would hang.
+ */
+function isKnown(output: pulumi.Output<unknown>): Promise<boolean> {
+  return (output as unknown as { isKnown: Promise<boolean> }).isKnown;
+}
+
+/**
+ * Resolves Outputs anywhere in a value; secret ones (and anything under them) become "[secret]", unknown ones
+ * "[unknown]".
+ */
 export async function resolveOutputs(value: unknown, revealSecrets = false): Promise<unknown> {
   const resolve = (v: unknown) => resolveOutputs(v, revealSecrets);
   if (pulumi.Output.isInstance(value)) {
     const output = value as pulumi.Output<unknown>;
     if (!revealSecrets && (await pulumi.isSecret(output))) return "[secret]";
+    if (!(await isKnown(output))) return UNKNOWN;
     const inner = await new Promise<unknown>((done) => output.apply((v) => done(v)));
     return resolve(inner);
   }
@@ -67,7 +87,7 @@ export async function resolveOutputs(value: unknown, revealSecrets = false): Pro
 
 async function loadProgram(): Promise<Program> {
   // Imported lazily: the mocks must be in place before any program module loads.
-  const mod = (await import("../../index")) as unknown as { default?: Program } | Program;
+  const mod = (await import("../index")) as unknown as { default?: Program } | Program;
   return typeof mod === "function" ? mod : (mod.default as Program);
 }
 
@@ -77,12 +97,13 @@ export async function planStack(stack: string, options: PlanOptions = {}): Promi
     if (value === undefined) delete config[key];
     else config[key] = typeof value === "string" ? value : JSON.stringify(value);
   }
-  installMocks(project, stack);
+  const computed: ComputedOutputs = options.fakeOutputs ? "fakes" : "unknown";
+  installMocks(project, stack, computed);
   recorder.reset();
   pulumi.runtime.setAllConfig(config, secretKeys);
   // The program reads the stack's settings file itself (plaintext secrets under a secret key); say where it is.
   // (Imported lazily, like the program: the mocks must be in place before any program module loads.)
-  const { setStackFileRoot } = await import("../../profiles/config");
+  const { setStackFileRoot } = await import("../profiles/config");
   setStackFileRoot(options.dir ?? PROJECT_ROOT);
 
   const program = await loadProgram();
@@ -96,10 +117,15 @@ export async function planStack(stack: string, options: PlanOptions = {}): Promi
   const resources = recorder.resources
     .map((r) => ({
       ...r,
-      inputs: (options.revealSecrets ? unwrapSecrets(r.inputs) : redactSecrets(r.inputs)) as Record<string, unknown>,
+      inputs: markUnknowns(options.revealSecrets ? unwrapSecrets(r.inputs) : redactSecrets(r.inputs)) as Record<
+        string,
+        unknown
+      >,
     }))
     .sort((a, b) => a.urn.localeCompare(b.urn));
   assertUniqueUrns(resources);
+  // Unit tests that build resources after a plan in the same file expect the unit tier's mocks back.
+  if (computed === "unknown") installMocks(project, stack, "fakes");
   return { project, stack, resources, outputs };
 }
 

@@ -1,5 +1,5 @@
-import { areaOf, indexByUrn, type Area } from "../../test/harness/graph";
-import type { PlanDocument, PlanResource } from "../../test/harness/plan";
+import { areaOf, indexByUrn, type Area } from "../graph";
+import type { PlanDocument, PlanResource } from "../offlinePlan";
 import { cell, code, inline, plural, table } from "./text";
 import { AREA_TITLES, topologyOf } from "./topology";
 

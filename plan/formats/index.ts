@@ -1,4 +1,4 @@
-import type { PlanDocument } from "../../test/harness/plan";
+import type { PlanDocument } from "../offlinePlan";
 import { renderMarkdown } from "./markdown";
 import { renderMermaid } from "./mermaid";
 

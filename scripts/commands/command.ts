@@ -1,7 +1,7 @@
 /**
- * How the command scripts (plan, policy, airgap:manifest, plan:diff) talk to the world: a command is a function of
- * its arguments and an output pair, so tests run it in-process with captured output, and `runCli` runs it as the
- * process an operator starts.
+ * What a command (plan, policy, airgap:manifest, plan:diff) is and how it runs: a function of its arguments and an
+ * output pair, so tests run it in-process with captured output, and `runCli` runs it as the process an operator
+ * starts.
  */
 
 export interface CommandIo {
