@@ -7,6 +7,13 @@ const TEST_IMPORT = /(^|\/)test(\/|$)/;
 const PRODUCT_IMPORTS_TEST =
   "Product code must not import from test/: move what it needs into plan/ or the area it belongs to.";
 
+/** The SDK indexes load hundreds of modules at each start; the program imports classes through components/sdk/. */
+const SDK_INDEX_IMPORTS = ["@pulumi/aws", "@pulumi/kubernetes"].map((name) => ({
+  name,
+  allowTypeImports: true,
+  message: `Import the classes through components/sdk/ (${name}'s index loads every module of the package).`,
+}));
+
 export default tseslint.config(
   { ignores: ["node_modules/", "bin/", "coverage/"] },
   eslint.configs.recommended,
@@ -32,6 +39,20 @@ export default tseslint.config(
         {
           selector: `CallExpression[callee.name='require'][arguments.0.value=${TEST_IMPORT}]`,
           message: PRODUCT_IMPORTS_TEST,
+        },
+      ],
+    },
+  },
+  {
+    // The program itself (what `pulumi preview` loads) also reaches the big SDKs only through components/sdk/.
+    files: ["index.ts", "components/**", "profiles/**"],
+    ignores: ["**/*.test.ts", "components/sdk/**"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [{ regex: TEST_IMPORT.source, message: PRODUCT_IMPORTS_TEST }],
+          paths: SDK_INDEX_IMPORTS,
         },
       ],
     },

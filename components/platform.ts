@@ -1,6 +1,6 @@
-import type * as aws from "@pulumi/aws";
+import type * as aws from "./sdk/aws";
 import type * as docker from "@pulumi/docker";
-import type * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "./sdk/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { DockerLogSettings } from "./docker/logs";
 import type { ChartSource } from "./settingsCommon";

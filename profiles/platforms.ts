@@ -1,6 +1,6 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "../components/sdk/aws";
 import * as docker from "@pulumi/docker";
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../components/sdk/kubernetes";
 import { statefulResourceOptions, type StatefulOptions } from "../components/contract";
 import type { AwsPlatform, DockerPlatform, ExternalPlatform, KubernetesPlatform } from "../components/platform";
 import type { InfraConfig } from "./config";

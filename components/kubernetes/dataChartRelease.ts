@@ -1,4 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../sdk/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { statefulResourceOptions } from "../contract";
 import { helmChartArgs, type KubernetesPlatform } from "../platform";

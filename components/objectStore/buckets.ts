@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "../sdk/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { activeServices, type BucketRole } from "../catalog";
 import { statefulResourceOptions, type ObjectStoreServiceConnection, type StatefulOptions } from "../contract";

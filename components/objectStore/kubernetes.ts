@@ -1,4 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ServerComponent, statefulResourceOptions } from "../contract";
 import type { KubernetesPlatform } from "../platform";

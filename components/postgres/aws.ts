@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "../sdk/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ServerComponent, statefulResourceOptions } from "../contract";
 import type { AwsPlatform } from "../platform";

@@ -1,4 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../sdk/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ServerComponent, type ServerContract } from "../contract";
 import { dataChartRelease } from "../kubernetes/dataChartRelease";

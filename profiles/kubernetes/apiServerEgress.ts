@@ -1,4 +1,4 @@
-import * as k8s from "@pulumi/kubernetes";
+import * as k8s from "../../components/sdk/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { KubernetesPlatform } from "../../components/platform";
 import { namespaceNetworkPolicy } from "./networkPolicy";

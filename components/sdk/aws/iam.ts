@@ -1,0 +1,1 @@
+export { Policy } from "@pulumi/aws/iam/policy";

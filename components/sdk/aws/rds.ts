@@ -1,0 +1,3 @@
+export { Instance } from "@pulumi/aws/rds/instance";
+export { ParameterGroup } from "@pulumi/aws/rds/parameterGroup";
+export { SubnetGroup } from "@pulumi/aws/rds/subnetGroup";

@@ -1,0 +1,1 @@
+export { SecurityGroupIngressRule } from "@pulumi/aws/vpc/securityGroupIngressRule";

@@ -1,0 +1,1 @@
+export { CustomResource } from "@pulumi/kubernetes/apiextensions/customResource";

@@ -1,0 +1,1 @@
+export { StatefulSet } from "@pulumi/kubernetes/apps/v1/statefulSet";

@@ -1,0 +1,1 @@
+export { Job } from "@pulumi/kubernetes/batch/v1/job";

@@ -1,0 +1,1 @@
+export * as v3 from "./helmV3";

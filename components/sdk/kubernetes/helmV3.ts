@@ -1,0 +1,1 @@
+export { Release } from "@pulumi/kubernetes/helm/v3/release";

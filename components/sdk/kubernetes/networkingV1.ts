@@ -1,0 +1,1 @@
+export { NetworkPolicy } from "@pulumi/kubernetes/networking/v1/networkPolicy";
