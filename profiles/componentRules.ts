@@ -151,13 +151,13 @@ function valkeyDeploymentOf(cfg: StackConfig): ValkeyDeployment {
     case "kubernetes":
       return { platform: "kubernetes", kubernetes: cfg.kubernetes.valkey };
     case "aws":
-      return { platform: "aws", aws: cfg.aws.valkey };
+      return { platform: "aws" };
     case "external":
       return { platform: "external", external: cfg.external.valkey };
   }
 }
 
-/** ACL users and their names, the chart's image and write quorum, ElastiCache, an existing server (components/valkey). */
+/** ACL users and their names, against the services, the platform server's own users and an operator-managed user (components/valkey). */
 export function valkeyProblems(cfg: StackConfig): ConfigProblem[] {
   return valkeyConfigProblems(cfg.valkey, cfg.services.optional, valkeyDeploymentOf(cfg)).map(asConfigProblem);
 }

@@ -54,7 +54,7 @@ function writeQuorumProblems(k: Pick<ValkeyKubernetesSettings, "replicas" | "min
 
 /**
  * Settings the valkey chart cannot render: an image without a tag, a write quorum the replicas cannot meet. A rule of
- * the `kubernetes.valkey` block; paths are relative to it (valkeyConfigProblems prefixes them).
+ * the `kubernetes.valkey` block; paths are relative to it (the schema's refinement in settings.ts; zod prefixes them).
  */
 export function valkeyChartProblems(
   k: Pick<ValkeyKubernetesSettings, "image" | "replicas" | "minReplicasToWrite">,
