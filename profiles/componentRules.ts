@@ -1,6 +1,6 @@
 import { backendProblems, type ObjectStoreBackend } from "../components/objectStore/capabilities";
 import { natsStorageProblems } from "../components/nats/sizes";
-import { layoutDatabaseNames, layoutRoleNames, postgresLayoutProblems } from "../components/postgres/layout";
+import { layoutDatabaseNames, layoutRoleNames, postgresLayoutProblems } from "../components/postgres/model";
 import {
   imageMajorProblems,
   majorUpgradeSwitchProblems,
@@ -43,7 +43,7 @@ export function objectStoreBackendOf(cfg: StackConfig): ObjectStoreBackend {
 }
 
 /**
- * Schemas, roles, grants and extensions the PostgreSQL layout cannot honour (components/postgres/layout.ts), and
+ * Schemas, roles, grants and extensions the PostgreSQL layout cannot honour (components/postgres/model.ts), and
  * a server image or major-upgrade switch that disagrees with postgres.version (components/postgres/majorVersion.ts).
  */
 export function postgresProblems(cfg: StackConfig): ConfigProblem[] {

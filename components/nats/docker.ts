@@ -4,7 +4,7 @@ import { ServerComponent, type ServerContract } from "../contract";
 import { dockerDataServer } from "../docker/dataServer";
 import type { DockerPlatform } from "../platform";
 import type { NatsAppUsers } from "./appUsers";
-import { ADMIN_USER, renderNatsServerConf, type NatsTlsFiles } from "./config";
+import { ADMIN_USER, renderNatsServerConf, type NatsTlsFiles } from "./renderConf";
 import { generatedPassword } from "./passwords";
 import { NATS_CLIENT_PORT } from "./server";
 import { NO_ROTATION, rotationId, rotationToken, type RotationTokens } from "../rotation";

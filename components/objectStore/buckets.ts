@@ -10,9 +10,9 @@ import {
   type EncryptionPlan,
   type ObjectStoreLayout,
   type ServiceAccessPlan,
-} from "./layout";
+} from "./model";
 import { objectStoreServiceConnection, type ObjectStoreEndpoint } from "./connections";
-import { serviceAccessPolicy, servicePolicyIdentity, tlsOnlyBucketPolicy } from "./policies";
+import { serviceAccessPolicy, servicePolicyIdentity, tlsOnlyBucketPolicy } from "./renderPolicies";
 import { s3CompatibleProvider } from "./provider";
 import type { ObjectStoreServer } from "./server";
 import type { ObjectStoreAwsSettings, ObjectStoreSettings } from "./settings";

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ObjectStoreServiceConnection } from "../contract";
-import type { ServiceAccessPlan } from "./layout";
-import { awsDnsSuffix } from "./policies";
+import type { ServiceAccessPlan } from "./model";
+import { awsDnsSuffix } from "./renderPolicies";
 import type { ObjectStoreServer } from "./server";
 
 export type { ObjectStoreServiceConnection } from "../contract";

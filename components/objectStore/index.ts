@@ -17,7 +17,7 @@ export {
 export { ObjectStoreDockerServer, type ObjectStoreDockerServerArgs } from "./docker";
 export { ObjectStoreExternalServer, type ObjectStoreExternalServerArgs } from "./external";
 export { ObjectStoreKubernetesServer, type ObjectStoreKubernetesServerArgs } from "./kubernetes";
-export { buildObjectStoreLayout, resolveAwsEncryption, type ObjectStoreLayout } from "./layout";
-export { serviceAccessPolicy, tlsOnlyBucketPolicy } from "./policies";
+export { buildObjectStoreLayout, resolveAwsEncryption, type ObjectStoreLayout } from "./model";
+export { serviceAccessPolicy, tlsOnlyBucketPolicy } from "./renderPolicies";
 export { s3CompatibleProvider, type S3CompatibleProviderArgs } from "./provider";
 export type { ObjectStoreServer } from "./server";

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ServerComponent, type ServerContract, type ServerEndpoint, statefulResourceOptions } from "../contract";
 import type { AwsPlatform } from "../platform";
-import { assertDistinctUsers, elastiCacheAccessString, serverAclUsers } from "./acl";
+import { assertDistinctUsers, elastiCacheAccessString, serverAclUsers } from "./model";
 import type { ValkeyAppUsers } from "./appUsers";
 import { elastiCacheId, elastiCacheParameters, parameterGroupFamily } from "./elasticache";
 import { generatedPassword } from "./passwords";

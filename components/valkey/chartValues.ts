@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { chartPermissions, type AclUser } from "./acl";
-import { renderChartValkeyConf } from "./conf";
+import { chartPermissions, type AclUser } from "./model";
+import { renderChartValkeyConf } from "./renderConf";
 import { throwOnProblems, type SettingsProblem } from "../settingsProblem";
 import type { ValkeyKubernetesSettings, ValkeySettings } from "./settings";
 

@@ -4,7 +4,7 @@ import {
   duplicateUserProblems,
   operatorManagedUserProblems,
   serverAclUsers,
-} from "./acl";
+} from "./model";
 import { underKey, type SettingsProblem } from "../settingsProblem";
 import type { ValkeyExternalSettings, ValkeyKubernetesSettings, ValkeySettings } from "./settings";
 

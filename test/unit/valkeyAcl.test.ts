@@ -16,7 +16,7 @@ import {
   serverAclUsers,
   sha256Hex,
   type ValkeyServerKind,
-} from "../../components/valkey/acl";
+} from "../../components/valkey/model";
 import { SettingsError } from "../../components/settingsProblem";
 import { valkeySettings } from "../../components/valkey/settings";
 

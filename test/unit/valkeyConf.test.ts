@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { adminAclUser, appAclUsers, DISABLED_DEFAULT_USER, REPLICATION_ACL_USER } from "../../components/valkey/acl";
+import { adminAclUser, appAclUsers, DISABLED_DEFAULT_USER, REPLICATION_ACL_USER } from "../../components/valkey/model";
 import { chartImage, valkeyChartValues } from "../../components/valkey/chartValues";
 import { blockProblems } from "../support/blockProblems";
-import { renderChartValkeyConf, renderValkeyConf } from "../../components/valkey/conf";
+import { renderChartValkeyConf, renderValkeyConf } from "../../components/valkey/renderConf";
 import {
   elastiCacheId,
   elastiCacheParameters,

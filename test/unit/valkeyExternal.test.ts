@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { operatorManagedUserProblems, sha256Hex } from "../../components/valkey/acl";
+import { operatorManagedUserProblems, sha256Hex } from "../../components/valkey/model";
 import { ValkeyAppUsers } from "../../components/valkey/appUsers";
 import {
   externalHostProblems,
