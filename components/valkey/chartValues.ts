@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { chartPermissions, type AclUser } from "./model";
+import { type AclUser } from "./model";
+import { chartPermissions } from "./renderAcl";
 import { renderChartValkeyConf } from "./renderConf";
 import { throwOnProblems, type SettingsProblem } from "../settingsProblem";
 import type { ValkeyKubernetesSettings, ValkeySettings } from "./settings";
