@@ -41,12 +41,14 @@ export class SettingsError extends Error {
 
 /**
  * A block's own rules as the refinement of its settings schema (`schema.superRefine(refinedBy(rules))`): each
- * problem becomes an issue at its path, which zod prefixes with the block's place in the config. Zod runs it only
- * when the block parsed. Its issues are marked (isBlockRuleIssue): the block's values are well-formed, so the rules
- * across blocks can still run on them and the loader reports both at once.
+ * problem becomes an issue at its path, which zod prefixes with the block's place in the config. The rules run only
+ * on a block whose fields all passed their own checks: zod would run them after a failed format check too, and a
+ * value refused once would be refused again in other words. Their issues are marked (isBlockRuleIssue): the block's
+ * values are well-formed, so the rules across blocks can still run on them and the loader reports both at once.
  */
 export function refinedBy<T>(rules: (settings: T) => readonly SettingsProblem[]) {
   return (settings: T, ctx: RefinementCtx<T>): void => {
+    if (ctx.issues.length > 0) return;
     for (const problem of rules(settings))
       ctx.addIssue({ code: "custom", message: problem.message, path: [...problem.path], params: BLOCK_RULE });
   };
