@@ -1,7 +1,7 @@
 import type { HazardFinding } from "./predict";
 
 /**
- * Hazards inside this program's own PostgreSQL layout script (components/postgres/sql.ts), which the
+ * Hazards inside this program's own PostgreSQL layout script (components/postgres/renderSql.ts), which the
  * Kubernetes layout Job runs from a ConfigMap: the same two edits that fail through the provider (a schema
  * changing owner, the database renamed) hide there in changed SQL text. Reads the script's own statement
  * forms: `\connect <db>` and `ALTER SCHEMA <schema> OWNER TO <role>;`.
@@ -10,7 +10,7 @@ import type { HazardFinding } from "./predict";
 const SOURCE = {
   repository: "stellaops-infra",
   ref: "this tree",
-  file: "components/postgres/sql.ts",
+  file: "components/postgres/renderSql.ts",
   symbol: "renderLayoutSql: \\connect per database, ALTER SCHEMA … OWNER TO per schema",
 };
 

@@ -1,6 +1,6 @@
 import { backendProblems, type ObjectStoreBackend } from "../components/objectStore/capabilities";
 import { natsStorageProblems } from "../components/nats/sizes";
-import { layoutDatabaseNames, layoutRoleNames, postgresLayoutProblems } from "../components/postgres/layout";
+import { layoutDatabaseNames, layoutRoleNames, postgresLayoutProblems } from "../components/postgres/model";
 import {
   imageMajorProblems,
   majorUpgradeSwitchProblems,
@@ -43,7 +43,7 @@ export function objectStoreBackendOf(cfg: StackConfig): ObjectStoreBackend {
 }
 
 /**
- * Schemas, roles, grants and extensions the PostgreSQL layout cannot honour (components/postgres/layout.ts), and
+ * Schemas, roles, grants and extensions the PostgreSQL layout cannot honour (components/postgres/model.ts), and
  * a server image or major-upgrade switch that disagrees with postgres.version (components/postgres/majorVersion.ts).
  */
 export function postgresProblems(cfg: StackConfig): ConfigProblem[] {
@@ -151,13 +151,13 @@ function valkeyDeploymentOf(cfg: StackConfig): ValkeyDeployment {
     case "kubernetes":
       return { platform: "kubernetes", kubernetes: cfg.kubernetes.valkey };
     case "aws":
-      return { platform: "aws", aws: cfg.aws.valkey };
+      return { platform: "aws" };
     case "external":
       return { platform: "external", external: cfg.external.valkey };
   }
 }
 
-/** ACL users and their names, the chart's image and write quorum, ElastiCache, an existing server (components/valkey). */
+/** ACL users and their names, against the services, the platform server's own users and an operator-managed user (components/valkey). */
 export function valkeyProblems(cfg: StackConfig): ConfigProblem[] {
   return valkeyConfigProblems(cfg.valkey, cfg.services.optional, valkeyDeploymentOf(cfg)).map(asConfigProblem);
 }

@@ -13,6 +13,7 @@ import {
   port,
 } from "../components/settingsCommon";
 import { ROTATION_TOKEN_PATTERN, ROTATION_TOKEN_RULE } from "../components/rotation";
+import { isBlockRuleIssue } from "../components/settingsProblem";
 import {
   natsDockerSettings,
   natsExternalSettings,
@@ -288,6 +289,17 @@ function parseConfigValue(value: string): unknown {
   }
 }
 
+/** Without `environment` the stack name goes into resource names, so it must be usable as one. */
+function environmentProblems(environment: string | undefined, stack: string): ConfigProblem[] {
+  if (environment !== undefined || ENVIRONMENT_NAME.test(stack)) return [];
+  return [
+    {
+      key: `${CONFIG_NAMESPACE}:environment`,
+      message: `required: the stack name "${stack}" is not a usable environment name (${ENVIRONMENT_RULE}); set environment to one`,
+    },
+  ];
+}
+
 /**
  * Validates raw config. Pure apart from wrapping secret fields with pulumi.secret; never throws anything but
  * ConfigError, whatever the input.
@@ -313,22 +325,25 @@ export function parseStackConfig(
     if (!shared.success) problems.push(...problemsFromZod(shared.error, () => []));
     throw new ConfigError(stack, problems);
   }
-  const parsed = stackConfigSchema.safeParse(obj);
+  // The rules across blocks run inside the parse, after every block's own rules, and only on values that are
+  // well-formed: when nothing failed but block rules (refinedBy), which leave the values they check intact. So a
+  // broken block rule and the rules across blocks are reported together; a value that fails to parse or to pass its
+  // own check still stops the rules that would read it.
+  const acrossBlocks: ConfigProblem[] = [];
+  const parsed = stackConfigSchema
+    .superRefine((cfg, ctx) => {
+      if (!ctx.issues.every(isBlockRuleIssue)) return;
+      acrossBlocks.push(...environmentProblems(cfg.environment, stack), ...stackRuleProblems(cfg, obj));
+    })
+    .safeParse(obj);
+  problems.push(...acrossBlocks);
   if (!parsed.success) {
     const profileSchema = stackConfigSchema.options.find((o) => o.shape.profile.value === obj["profile"]);
     problems.push(
       ...problemsFromZod(parsed.error, (path) => (profileSchema ? allowedKeysAt(profileSchema, path) : [])),
     );
-    throw new ConfigError(stack, problems);
   }
-  if (parsed.data.environment === undefined && !ENVIRONMENT_NAME.test(stack)) {
-    problems.push({
-      key: `${CONFIG_NAMESPACE}:environment`,
-      message: `required: the stack name "${stack}" is not a usable environment name (${ENVIRONMENT_RULE}); set environment to one`,
-    });
-  }
-  problems.push(...stackRuleProblems(parsed.data, obj));
-  if (problems.length > 0) throw new ConfigError(stack, problems);
+  if (!parsed.success || problems.length > 0) throw new ConfigError(stack, problems);
   return {
     ...secretize(parsed.data),
     stack,

@@ -1,7 +1,7 @@
-import { natsAppUserSpecs } from "../components/nats/permissions";
-import { buildLayout } from "../components/postgres/layout";
+import { natsAppUserSpecs } from "../components/nats/model";
+import { buildLayout } from "../components/postgres/model";
 import { rotationId, unknownRotationIds } from "../components/rotation";
-import { appAclUsers, serverAclUsers } from "../components/valkey/acl";
+import { appAclUsers, serverAclUsers } from "../components/valkey/model";
 import { configKey, type ConfigProblem } from "./configErrors";
 import type { StackConfig } from "./config";
 

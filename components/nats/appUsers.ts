@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { NO_ROTATION, rotationId, rotationToken, type RotationTokens } from "../rotation";
 import { generatedPassword, type NatsPassword } from "./passwords";
-import { natsAppUserSpecs, type NatsAppUserSpec } from "./permissions";
+import { natsAppUserSpecs, type NatsAppUserSpec } from "./model";
 import type { NatsSettings } from "./settings";
 
 export interface NatsAppUsersArgs {

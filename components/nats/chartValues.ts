@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { ADMIN_USER, natsAuthConfig, natsTlsConfig, type NatsTlsFiles } from "./config";
-import type { NatsAppUserSpec } from "./permissions";
+import { ADMIN_USER, natsAuthConfig, natsTlsConfig, type NatsTlsFiles } from "./renderConf";
+import type { NatsAppUserSpec } from "./model";
 import type { NatsKubernetesSettings, NatsSettings } from "./settings";
 import { confEnv, confString, toChartMerge, type ChartValue } from "./syntax";
 import { NATS_CLIENT_PORT } from "./server";

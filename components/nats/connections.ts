@@ -3,7 +3,7 @@ import type { NatsServiceConnection, ServerContract } from "../contract";
 
 export type { NatsServiceConnection } from "../contract";
 import type { NatsAppUsers } from "./appUsers";
-import { natsServices } from "./permissions";
+import { natsServices } from "./model";
 
 /** `nats://host:port`; the host must be a plain host name or IPv4 address. */
 export function natsUrl(host: string, port: number): string {

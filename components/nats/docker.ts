@@ -1,10 +1,10 @@
 import type * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { AdminCredentials, ServerContract, ServerEndpoint } from "../contract";
+import { ServerComponent, type ServerContract } from "../contract";
 import { dockerDataServer } from "../docker/dataServer";
 import type { DockerPlatform } from "../platform";
 import type { NatsAppUsers } from "./appUsers";
-import { ADMIN_USER, renderNatsServerConf, type NatsTlsFiles } from "./config";
+import { ADMIN_USER, renderNatsServerConf, type NatsTlsFiles } from "./renderConf";
 import { generatedPassword } from "./passwords";
 import { NATS_CLIENT_PORT } from "./server";
 import { NO_ROTATION, rotationId, rotationToken, type RotationTokens } from "../rotation";
@@ -43,13 +43,7 @@ export interface NatsDockerServerArgs {
 }
 
 /** NATS with JetStream in one container on the platform's network, the store on a named volume. */
-export class NatsDockerServer extends pulumi.ComponentResource implements ServerContract {
-  public readonly endpoint: ServerEndpoint;
-  public readonly adminEndpoint: ServerEndpoint;
-  public readonly admin: AdminCredentials;
-  public readonly tls: pulumi.Output<boolean>;
-  public readonly readyResources: pulumi.Resource[];
-  public readonly deletedWith: pulumi.Resource;
+export class NatsDockerServer extends ServerComponent implements ServerContract {
   public readonly volume: docker.Volume;
   public readonly container: docker.Container;
   /** The uploaded nats-server.conf: bcrypt hashes only, and still a secret because it is derived from passwords. */
@@ -127,12 +121,14 @@ export class NatsDockerServer extends pulumi.ComponentResource implements Server
     this.volume = server.volume;
     this.container = server.container;
 
-    this.endpoint = { host: this.container.name, port: pulumi.output(NATS_CLIENT_PORT) };
-    this.adminEndpoint = { host: pulumi.output(platform.adminAddress), port: pulumi.output(args.docker.hostPort) };
-    this.admin = { username: pulumi.output(ADMIN_USER), password: adminPassword.password };
-    this.tls = pulumi.output(tls !== undefined);
-    this.readyResources = [this.container];
-    this.deletedWith = this.container;
+    this.serve({
+      endpoint: { host: this.container.name, port: pulumi.output(NATS_CLIENT_PORT) },
+      adminEndpoint: { host: pulumi.output(platform.adminAddress), port: pulumi.output(args.docker.hostPort) },
+      admin: { username: pulumi.output(ADMIN_USER), password: adminPassword.password },
+      tls: pulumi.output(tls !== undefined),
+      readyResources: [this.container],
+      deletedWith: this.container,
+    });
     this.registerOutputs({
       endpoint: this.endpoint,
       adminEndpoint: this.adminEndpoint,

@@ -6,7 +6,7 @@ import { dataChartRelease } from "../kubernetes/dataChartRelease";
 import type { KubernetesPlatform } from "../platform";
 import type { NatsAppUsers } from "./appUsers";
 import { chartUsers, natsChartValues, quotedForEnv, ROUTE_BCRYPT_KEY, ROUTE_PASSWORD_KEY } from "./chartValues";
-import { ADMIN_USER } from "./config";
+import { ADMIN_USER } from "./renderConf";
 import { generatedPassword, type NatsPassword } from "./passwords";
 import { NATS_CLIENT_PORT } from "./server";
 import { NO_ROTATION, rotationId, rotationToken, type RotationTokens } from "../rotation";

@@ -2,8 +2,6 @@ import * as aws from "../sdk/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { activeServices, type BucketRole } from "../catalog";
 import { statefulResourceOptions, type ObjectStoreServiceConnection, type StatefulOptions } from "../contract";
-
-export type { ObjectStoreServiceConnection } from "../contract";
 import type { AwsPlatform } from "../platform";
 import {
   buildObjectStoreLayout,
@@ -12,8 +10,9 @@ import {
   type EncryptionPlan,
   type ObjectStoreLayout,
   type ServiceAccessPlan,
-} from "./layout";
-import { awsDnsSuffix, s3BucketArn, serviceAccessPolicy, servicePolicyIdentity, tlsOnlyBucketPolicy } from "./policies";
+} from "./model";
+import { objectStoreServiceConnection, type ObjectStoreEndpoint } from "./connections";
+import { s3BucketArn, serviceAccessPolicy, servicePolicyIdentity, tlsOnlyBucketPolicy } from "./renderPolicies";
 import { s3CompatibleProvider } from "./provider";
 import type { ObjectStoreServer } from "./server";
 import type { ObjectStoreAwsSettings, ObjectStoreSettings } from "./settings";
@@ -125,8 +124,14 @@ export class Buckets extends pulumi.ComponentResource {
             ]),
           )
         : {};
+    const bucketNames = Object.fromEntries(Object.entries(this.buckets).map(([role, b]) => [role, b.bucket]));
+    const endpoint: ObjectStoreEndpoint =
+      target.kind === "aws" ? { kind: "aws", region: target.region } : { kind: "server", server: target.server };
     this.connections = Object.fromEntries(
-      this.layout.services.map((service) => [service.serviceId, this.connection(service, target)]),
+      this.layout.services.map((service) => [
+        service.serviceId,
+        objectStoreServiceConnection(service, bucketNames, endpoint, this.iamPolicies[service.serviceId]?.arn),
+      ]),
     );
 
     this.registerOutputs({
@@ -275,33 +280,6 @@ export class Buckets extends pulumi.ComponentResource {
         }),
       );
     });
-  }
-
-  private connection(
-    service: ServiceAccessPlan,
-    target: AwsBucketsTarget | ServerBucketsTarget,
-  ): ObjectStoreServiceConnection {
-    const buckets = Object.fromEntries(service.roles.map((role) => [role, this.buckets[role].bucket]));
-    if (target.kind === "aws") {
-      return {
-        endpoint: pulumi.output(`https://s3.${target.region}.${awsDnsSuffix(target.region)}`),
-        region: pulumi.output(target.region),
-        pathStyle: false,
-        buckets,
-        iamPolicyArn: this.iamPolicies[service.serviceId]?.arn,
-      };
-    }
-    const { server } = target;
-    return {
-      endpoint: server.serviceUrl,
-      region: server.region,
-      pathStyle: server.pathStyle,
-      buckets,
-      // S3-compatible servers get no per-service users from this program: every service shares the server's
-      // credentials (docs/objectStore.md explains how to narrow them with the exported policy documents).
-      accessKey: pulumi.secret(server.admin.username),
-      secretKey: pulumi.secret(server.admin.password),
-    };
   }
 }
 

@@ -1,6 +1,6 @@
 import type * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { AdminCredentials, ServerEndpoint } from "../contract";
+import { ServerComponent } from "../contract";
 import { dockerDataServer } from "../docker/dataServer";
 import type { DockerPlatform } from "../platform";
 import { NO_ROTATION, rotationId, rotationToken, type RotationTokens } from "../rotation";
@@ -68,13 +68,7 @@ export interface ObjectStoreDockerServerArgs {
  * So the volume is writable by 10001 from its first mount, with no root init step. (That copy-up happens only
  * for empty named volumes; a bind mount or a pre-filled volume must be chowned to 10001 by the operator.)
  */
-export class ObjectStoreDockerServer extends pulumi.ComponentResource implements ObjectStoreServer {
-  public readonly endpoint: ServerEndpoint;
-  public readonly adminEndpoint: ServerEndpoint;
-  public readonly admin: AdminCredentials;
-  public readonly tls: pulumi.Output<boolean>;
-  public readonly readyResources: pulumi.Resource[];
-  public readonly deletedWith: pulumi.Resource;
+export class ObjectStoreDockerServer extends ServerComponent implements ObjectStoreServer {
   public readonly backend = "rustfs" as const;
   public readonly region: pulumi.Output<string>;
   public readonly pathStyle = true;
@@ -132,15 +126,17 @@ export class ObjectStoreDockerServer extends pulumi.ComponentResource implements
     this.volume = server.volume;
     this.container = server.container;
 
-    this.endpoint = { host: this.container.name, port: pulumi.output(settings.port) };
-    this.adminEndpoint = { host: pulumi.output(platform.adminAddress), port: pulumi.output(settings.hostPort) };
-    this.admin = { username: credentials.accessKey, password: credentials.secretKey };
-    this.tls = pulumi.output(false);
+    this.serve({
+      endpoint: { host: this.container.name, port: pulumi.output(settings.port) },
+      adminEndpoint: { host: pulumi.output(platform.adminAddress), port: pulumi.output(settings.hostPort) },
+      admin: { username: credentials.accessKey, password: credentials.secretKey },
+      tls: pulumi.output(false),
+      readyResources: [this.container],
+      deletedWith: this.container,
+    });
     this.region = pulumi.output(settings.region);
     this.serviceUrl = s3BaseUrl(false, this.endpoint.host, this.endpoint.port);
     this.adminUrl = s3BaseUrl(false, this.adminEndpoint.host, this.adminEndpoint.port);
-    this.readyResources = [this.container];
-    this.deletedWith = this.container;
     this.registerOutputs({
       endpoint: this.endpoint,
       adminEndpoint: this.adminEndpoint,

@@ -1,11 +1,5 @@
 /** The object storage area's wiring surface for the profiles. */
-export {
-  Buckets,
-  type AwsBucketsTarget,
-  type BucketsArgs,
-  type ObjectStoreServiceConnection,
-  type ServerBucketsTarget,
-} from "./buckets";
+export { Buckets, type AwsBucketsTarget, type BucketsArgs, type ServerBucketsTarget } from "./buckets";
 export { bucketNameProblems, bucketNameViolation, bucketPrefixViolation, fullBucketNames } from "./bucketNames";
 export {
   backendProblems,
@@ -15,10 +9,15 @@ export {
   type Capabilities,
   type ObjectStoreBackend,
 } from "./capabilities";
+export {
+  objectStoreServiceConnection,
+  type ObjectStoreEndpoint,
+  type ObjectStoreServiceConnection,
+} from "./connections";
 export { ObjectStoreDockerServer, type ObjectStoreDockerServerArgs } from "./docker";
 export { ObjectStoreExternalServer, type ObjectStoreExternalServerArgs } from "./external";
 export { ObjectStoreKubernetesServer, type ObjectStoreKubernetesServerArgs } from "./kubernetes";
-export { buildObjectStoreLayout, resolveAwsEncryption, type ObjectStoreLayout } from "./layout";
-export { serviceAccessPolicy, tlsOnlyBucketPolicy } from "./policies";
+export { buildObjectStoreLayout, resolveAwsEncryption, type ObjectStoreLayout } from "./model";
+export { serviceAccessPolicy, tlsOnlyBucketPolicy } from "./renderPolicies";
 export { s3CompatibleProvider, type S3CompatibleProviderArgs } from "./provider";
 export type { ObjectStoreServer } from "./server";

@@ -3,7 +3,7 @@ import * as postgresql from "@pulumi/postgresql";
 import * as pulumi from "@pulumi/pulumi";
 import { statefulResourceOptions, type StatefulOptions } from "../contract";
 import { serviceConnection, type PostgresServiceConnection } from "./connections";
-import { buildLayout, type PostgresLayout } from "./layout";
+import { buildLayout, type PostgresLayout } from "./model";
 import type { RotationTokens } from "../rotation";
 import { loginRoleCommand } from "./loginCommand";
 import { rolePasswords, roleVerifiers } from "./passwords";

@@ -1,6 +1,6 @@
 import type * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { ServerEndpoint, AdminCredentials } from "../contract";
+import { ServerComponent } from "../contract";
 import { dockerDataServer } from "../docker/dataServer";
 import type { DockerPlatform } from "../platform";
 import type { RotationTokens } from "../rotation";
@@ -47,13 +47,7 @@ export function dockerServerCommand(settings: PostgresDockerSettings): string[] 
  * PostgreSQL in one container on the platform network: a pinned image, a named volume that outlives the container,
  * a generated superuser password, and a healthcheck Pulumi waits on before anything uses the server.
  */
-export class PostgresDockerServer extends pulumi.ComponentResource implements PostgresServer {
-  public readonly endpoint: ServerEndpoint;
-  public readonly adminEndpoint: ServerEndpoint;
-  public readonly admin: AdminCredentials;
-  public readonly tls: pulumi.Output<boolean>;
-  public readonly readyResources: pulumi.Resource[];
-  public readonly deletedWith: pulumi.Resource;
+export class PostgresDockerServer extends ServerComponent implements PostgresServer {
   public readonly adminIsSuperuser = true;
   public readonly container: docker.Container;
   public readonly volume: docker.Volume;
@@ -122,12 +116,14 @@ export class PostgresDockerServer extends pulumi.ComponentResource implements Po
     this.volume = server.volume;
     this.container = server.container;
 
-    this.endpoint = { host: this.container.name, port: pulumi.output(POSTGRES_PORT) };
-    this.adminEndpoint = { host: pulumi.output(platform.adminAddress), port: pulumi.output(dockerSettings.hostPort) };
-    this.admin = { username: pulumi.output("postgres"), password };
-    this.tls = pulumi.output(false);
-    this.readyResources = [this.container];
-    this.deletedWith = this.container;
+    this.serve({
+      endpoint: { host: this.container.name, port: pulumi.output(POSTGRES_PORT) },
+      adminEndpoint: { host: pulumi.output(platform.adminAddress), port: pulumi.output(dockerSettings.hostPort) },
+      admin: { username: pulumi.output("postgres"), password },
+      tls: pulumi.output(false),
+      readyResources: [this.container],
+      deletedWith: this.container,
+    });
 
     this.registerOutputs({ endpoint: this.endpoint, adminEndpoint: this.adminEndpoint, tls: this.tls });
   }

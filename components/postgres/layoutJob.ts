@@ -4,11 +4,11 @@ import { createHash } from "node:crypto";
 import type { KubernetesPlatform } from "../platform";
 import { credentialFingerprintOutput, type RotationTokens } from "../rotation";
 import { serviceConnection, type PostgresServiceConnection } from "./connections";
-import { buildLayout, type PostgresLayout } from "./layout";
+import { buildLayout, type PostgresLayout } from "./model";
 import { rolePasswords, roleVerifiers } from "./passwords";
 import type { PostgresServer } from "./server";
 import type { PostgresKubernetesSettings, PostgresSettings } from "./settings";
-import { renderLayoutSql, scriptHash } from "./sql";
+import { renderLayoutSql, scriptHash } from "./renderSql";
 
 export interface PostgresLayoutJobArgs {
   /** The in-cluster server (PostgresKubernetesServer); the Job connects to its endpoint. */
@@ -62,7 +62,7 @@ export function layoutJobCommand(variables: readonly string[], scriptPath: strin
 }
 
 /**
- * The layout applied inside the cluster: the SQL rendering (sql.ts) in a ConfigMap, the role passwords (as SCRAM
+ * The layout applied inside the cluster: the SQL rendering (renderSql.ts) in a ConfigMap, the role passwords (as SCRAM
  * verifiers) and the admin password in a Secret, and a Job running psql against the server. The Job's name
  * carries a hash of the script and of the role verifiers, so it runs again exactly when the script changes or a
  * role password is rotated; a failed Job is replaced at the next `up` (replaceUnready). This is how the layout is

@@ -1,9 +1,9 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import type { RoleSpec } from "./layout";
+import type { RoleSpec } from "./model";
 import { envNameFor } from "./layoutJob";
 import type { PostgresServer } from "./server";
-import { renderLoginRoleSql } from "./sql";
+import { renderLoginRoleSql } from "./renderSql";
 
 /**
  * Login roles with CREATEROLE are not `postgresql.Role` resources: every update of one (any attribute) first

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as random from "@pulumi/random";
 import { generatePassword } from "../password";
 import { NO_ROTATION, rotationId, rotationToken, type RotationTokens } from "../rotation";
-import type { PostgresLayout } from "./layout";
+import type { PostgresLayout } from "./model";
 import { stableScramVerifier } from "./scram";
 
 /**

@@ -38,7 +38,7 @@ const checkedName = (problem: (name: string) => string | undefined) =>
     if (message) ctx.addIssue({ code: "custom", message });
   });
 
-/** A lowercase identifier: names that must also exist in the layout, which layout.ts checks. */
+/** A lowercase identifier: names that must also exist in the layout, which model.ts checks. */
 export const pgIdentifier = checkedName((name) => identifierProblem(name));
 
 /** A layout database: not one of the server's maintenance databases. */
@@ -93,7 +93,7 @@ const serviceOverride = z.strictObject({
   createRole: flag.optional(),
   temporaryTables: flag.optional(),
   /** search_path for the role; default: its schemas, their `_app` helpers, then public. */
-  /** Checked against the layout (its own schemas, schemas it may read, public) in layout.ts. */
+  /** Checked against the layout (its own schemas, schemas it may read, public) in model.ts. */
   searchPath: distinctItems(pgIdentifier).min(1, { error: "must list at least one schema" }).optional(),
 });
 

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { appAclUsers, type AclUser } from "./acl";
+import { appAclUsers, type AclUser } from "./model";
 import { NO_ROTATION, rotationId, rotationToken, type RotationTokens } from "../rotation";
 import { generatedPassword, givenPassword, type ValkeyPassword } from "./passwords";
 import type { ValkeySettings } from "./settings";

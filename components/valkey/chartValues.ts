@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { chartPermissions, type AclUser } from "./acl";
-import { renderChartValkeyConf } from "./conf";
+import { type AclUser } from "./model";
+import { chartPermissions } from "./renderAcl";
+import { renderChartValkeyConf } from "./renderConf";
 import { throwOnProblems, type SettingsProblem } from "../settingsProblem";
 import type { ValkeyKubernetesSettings, ValkeySettings } from "./settings";
 
@@ -54,7 +55,7 @@ function writeQuorumProblems(k: Pick<ValkeyKubernetesSettings, "replicas" | "min
 
 /**
  * Settings the valkey chart cannot render: an image without a tag, a write quorum the replicas cannot meet. A rule of
- * the `kubernetes.valkey` block; paths are relative to it (valkeyConfigProblems prefixes them).
+ * the `kubernetes.valkey` block; paths are relative to it (the schema's refinement in settings.ts; zod prefixes them).
  */
 export function valkeyChartProblems(
   k: Pick<ValkeyKubernetesSettings, "image" | "replicas" | "minReplicasToWrite">,

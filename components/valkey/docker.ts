@@ -1,11 +1,12 @@
 import type * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { ServerContract, ServerEndpoint, AdminCredentials } from "../contract";
+import { ServerComponent, type ServerContract } from "../contract";
 import { dockerDataServer } from "../docker/dataServer";
 import type { DockerPlatform } from "../platform";
-import { assertDistinctUsers, HEALTHCHECK_ACL_USER, renderAclFile, serverAclUsers, type AclUser } from "./acl";
+import { assertDistinctUsers, HEALTHCHECK_ACL_USER, serverAclUsers, type AclUser } from "./model";
+import { renderAclFile } from "./renderAcl";
 import type { ValkeyAppUsers } from "./appUsers";
-import { renderValkeyConf } from "./conf";
+import { renderValkeyConf } from "./renderConf";
 import { generatedPassword } from "./passwords";
 import { NO_ROTATION, rotationId, rotationToken, type RotationTokens } from "../rotation";
 import type { ValkeyDockerSettings, ValkeySettings } from "./settings";
@@ -46,13 +47,7 @@ export interface ValkeyDockerServerArgs {
 }
 
 /** Valkey in one container on the platform's network, data on a named volume, ACLs from an uploaded file. */
-export class ValkeyDockerServer extends pulumi.ComponentResource implements ServerContract {
-  public readonly endpoint: ServerEndpoint;
-  public readonly adminEndpoint: ServerEndpoint;
-  public readonly admin: AdminCredentials;
-  public readonly tls: pulumi.Output<boolean>;
-  public readonly readyResources: pulumi.Resource[];
-  public readonly deletedWith: pulumi.Resource;
+export class ValkeyDockerServer extends ServerComponent implements ServerContract {
   public readonly volume: docker.Volume;
   public readonly container: docker.Container;
   /** The rendered valkey.conf (no credentials in it), for the plan and for reviewers. */
@@ -132,12 +127,14 @@ export class ValkeyDockerServer extends pulumi.ComponentResource implements Serv
     this.volume = server.volume;
     this.container = server.container;
 
-    this.endpoint = { host: this.container.name, port: pulumi.output(VALKEY_CONTAINER_PORT) };
-    this.adminEndpoint = { host: pulumi.output(platform.adminAddress), port: pulumi.output(args.docker.hostPort) };
-    this.admin = { username: pulumi.output(settings.adminUser), password: adminPassword.password };
-    this.tls = pulumi.output(tlsEnabled);
-    this.readyResources = [this.container];
-    this.deletedWith = this.container;
+    this.serve({
+      endpoint: { host: this.container.name, port: pulumi.output(VALKEY_CONTAINER_PORT) },
+      adminEndpoint: { host: pulumi.output(platform.adminAddress), port: pulumi.output(args.docker.hostPort) },
+      admin: { username: pulumi.output(settings.adminUser), password: adminPassword.password },
+      tls: pulumi.output(tlsEnabled),
+      readyResources: [this.container],
+      deletedWith: this.container,
+    });
     this.registerOutputs({
       endpoint: this.endpoint,
       adminEndpoint: this.adminEndpoint,

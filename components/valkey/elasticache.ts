@@ -76,7 +76,7 @@ export function replicationProblems(
 
 /**
  * What ElastiCache would refuse: replication without a replica, an engine version it does not offer. A rule of the
- * `aws.valkey` block; paths are relative to it (valkeyConfigProblems prefixes them).
+ * `aws.valkey` block; paths are relative to it (the schema's refinement in settings.ts; zod prefixes them).
  */
 export function elastiCacheProblems(
   settings: Pick<ValkeyAwsSettings, "nodes" | "automaticFailover" | "multiAz" | "engineVersion">,

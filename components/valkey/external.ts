@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ServerComponent, type ServerContract } from "../contract";
-import { renderAclLine } from "./acl";
+import { renderAclLine } from "./renderAcl";
 import type { ValkeyAppUsers } from "./appUsers";
 import type { ValkeyExternalSettings } from "./settings";
 

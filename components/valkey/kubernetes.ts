@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ServerComponent, type ServerContract } from "../contract";
 import { dataChartRelease } from "../kubernetes/dataChartRelease";
 import type { KubernetesPlatform } from "../platform";
-import { assertDistinctUsers, serverAclUsers } from "./acl";
+import { assertDistinctUsers, serverAclUsers } from "./model";
 import type { ValkeyAppUsers } from "./appUsers";
 import { valkeyChartValues } from "./chartValues";
 import { generatedPassword } from "./passwords";

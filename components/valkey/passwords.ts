@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { generatePassword } from "../password";
-import { sha256Hex } from "./acl";
+import { sha256Hex } from "./renderAcl";
 
 /** A Valkey user's password and its SHA-256 hash (the form ACL files hold). Both are Pulumi secrets. */
 export interface ValkeyPassword {

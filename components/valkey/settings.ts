@@ -12,6 +12,10 @@ import {
   storageQuantity,
   version,
 } from "../settingsCommon";
+import { refinedBy } from "../settingsProblem";
+import { valkeyChartProblems } from "./chartValues";
+import { externalHostProblems } from "./connections";
+import { elastiCacheProblems } from "./elasticache";
 
 /**
  * Valkey settings, one block per config key (see docs/valkey.md for the reference table).
@@ -134,54 +138,62 @@ export const valkeyDockerSettings = z.strictObject({
 export type ValkeyDockerSettings = z.infer<typeof valkeyDockerSettings>;
 
 /** `stellaops-infra:kubernetes.valkey` */
-export const valkeyKubernetesSettings = z.strictObject({
-  /** Must carry a tag (optionally also @sha256:<digest>): the chart renders `repository:tag`. */
-  image: imageRef.default("docker.io/valkey/valkey:9.0.1"),
-  /** The valkey-io `valkey` chart (0.9.x values layout); a mirror or a vendored .tgz for air-gapped clusters. */
-  chart: chartSource.default({ repository: "https://valkey.io/valkey-helm/", chart: "valkey", version: "0.9.4" }),
-  /** Helm release name, also the Service name: `<releaseName>.<namespace>.svc`. */
-  releaseName: z
-    .string()
-    .regex(/^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/, { error: "must be a DNS label such as valkey (at most 40 characters)" })
-    .default("valkey"),
-  /** Size of each data volume (AOF + RDB need headroom beyond maxmemory: at least 2-3x). */
-  storageSize: storageQuantity.default("10Gi"),
-  /** Storage class for the data volumes; the platform's storage class (or the cluster default) when unset. */
-  storageClass: kubernetesObjectName.optional(),
-  /** Read replicas besides the primary (0 = standalone). Replicas copy data; they do not fail over (see docs). */
-  replicas: z.number().int().min(0, { error: "must be 0 or more" }).max(8, { error: "must be at most 8" }).default(0),
-  /** With replicas: the primary refuses writes unless this many replicas are in sync (0 = off). */
-  minReplicasToWrite: z.number().int().min(0).default(0),
-  /** Existing Secret with server.crt, server.key and ca.crt: turns TLS on. */
-  tlsSecretName: kubernetesObjectName.optional(),
-});
+export const valkeyKubernetesSettings = z
+  .strictObject({
+    /** Must carry a tag (optionally also @sha256:<digest>): the chart renders `repository:tag`. */
+    image: imageRef.default("docker.io/valkey/valkey:9.0.1"),
+    /** The valkey-io `valkey` chart (0.9.x values layout); a mirror or a vendored .tgz for air-gapped clusters. */
+    chart: chartSource.default({ repository: "https://valkey.io/valkey-helm/", chart: "valkey", version: "0.9.4" }),
+    /** Helm release name, also the Service name: `<releaseName>.<namespace>.svc`. */
+    releaseName: z
+      .string()
+      .regex(/^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/, {
+        error: "must be a DNS label such as valkey (at most 40 characters)",
+      })
+      .default("valkey"),
+    /** Size of each data volume (AOF + RDB need headroom beyond maxmemory: at least 2-3x). */
+    storageSize: storageQuantity.default("10Gi"),
+    /** Storage class for the data volumes; the platform's storage class (or the cluster default) when unset. */
+    storageClass: kubernetesObjectName.optional(),
+    /** Read replicas besides the primary (0 = standalone). Replicas copy data; they do not fail over (see docs). */
+    replicas: z.number().int().min(0, { error: "must be 0 or more" }).max(8, { error: "must be at most 8" }).default(0),
+    /** With replicas: the primary refuses writes unless this many replicas are in sync (0 = off). */
+    minReplicasToWrite: z.number().int().min(0).default(0),
+    /** Existing Secret with server.crt, server.key and ca.crt: turns TLS on. */
+    tlsSecretName: kubernetesObjectName.optional(),
+  })
+  // The chart's image and write quorum (chartValues.ts).
+  .superRefine(refinedBy(valkeyChartProblems));
 export type ValkeyKubernetesSettings = z.infer<typeof valkeyKubernetesSettings>;
 
 /** `stellaops-infra:aws.valkey` */
-export const valkeyAwsSettings = z.strictObject({
-  nodeType: z
-    .string()
-    .regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { error: "must be a node type such as cache.t4g.medium" })
-    .default("cache.t4g.medium"),
-  /**
-   * ElastiCache engine version (major.minor). ElastiCache trails upstream Valkey, so this is separate from
-   * valkey.version; the parameter-group family follows its major version.
-   */
-  engineVersion: z
-    .string()
-    .regex(/^\d+\.\d+$/, { error: 'must be an ElastiCache engine version such as "8.1" (major.minor)' })
-    .default("8.1"),
-  /** Nodes in the replication group (primary + replicas). Automatic failover and Multi-AZ need at least 2. */
-  nodes: z.number().int().min(1, { error: "must be at least 1" }).max(6, { error: "must be at most 6" }).default(2),
-  automaticFailover: z.boolean().default(true),
-  multiAz: z.boolean().default(true),
-  /** Days of daily snapshots to keep (0 turns snapshots off). */
-  snapshotRetentionDays: z.number().int().min(0).max(35, { error: "must be 0-35 days" }).default(7),
-  /** Daily snapshot window (UTC), e.g. 03:00-04:00; AWS picks one when unset. */
-  snapshotWindow: awsWindow("daily", 60).optional(),
-  /** Weekly maintenance window, e.g. sun:05:00-sun:06:00 (at least 60 minutes); AWS picks one when unset. */
-  maintenanceWindow: awsWindow("weekly", 60).optional(),
-});
+export const valkeyAwsSettings = z
+  .strictObject({
+    nodeType: z
+      .string()
+      .regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, { error: "must be a node type such as cache.t4g.medium" })
+      .default("cache.t4g.medium"),
+    /**
+     * ElastiCache engine version (major.minor). ElastiCache trails upstream Valkey, so this is separate from
+     * valkey.version; the parameter-group family follows its major version.
+     */
+    engineVersion: z
+      .string()
+      .regex(/^\d+\.\d+$/, { error: 'must be an ElastiCache engine version such as "8.1" (major.minor)' })
+      .default("8.1"),
+    /** Nodes in the replication group (primary + replicas). Automatic failover and Multi-AZ need at least 2. */
+    nodes: z.number().int().min(1, { error: "must be at least 1" }).max(6, { error: "must be at most 6" }).default(2),
+    automaticFailover: z.boolean().default(true),
+    multiAz: z.boolean().default(true),
+    /** Days of daily snapshots to keep (0 turns snapshots off). */
+    snapshotRetentionDays: z.number().int().min(0).max(35, { error: "must be 0-35 days" }).default(7),
+    /** Daily snapshot window (UTC), e.g. 03:00-04:00; AWS picks one when unset. */
+    snapshotWindow: awsWindow("daily", 60).optional(),
+    /** Weekly maintenance window, e.g. sun:05:00-sun:06:00 (at least 60 minutes); AWS picks one when unset. */
+    maintenanceWindow: awsWindow("weekly", 60).optional(),
+  })
+  // Replication, Multi-AZ and the engine versions ElastiCache has (elasticache.ts).
+  .superRefine(refinedBy(elastiCacheProblems));
 export type ValkeyAwsSettings = z.infer<typeof valkeyAwsSettings>;
 
 /** StackExchange.Redis splits its connection string on ',' and '='; a password holding them cannot be passed. */
@@ -194,13 +206,16 @@ const connectionStringSafeSecret = secretString.regex(/^[^,=\s]+$/, {
  * user `valkey.appUser` (shared mode only); without it this program generates the application users' passwords and exports the
  * ACL lines (hashes only) for the operator to load.
  */
-export const valkeyExternalSettings = z.strictObject({
-  host: z.string().min(1, { error: "must be the server's host name or address" }),
-  port: port.default(6379),
-  tls: z.boolean().default(false),
-  adminUser: z.string().min(1).default("default"),
-  adminPassword: secretString,
-  /** Password of the operator-managed application user (named by valkey.appUser); shared mode only. */
-  appPassword: connectionStringSafeSecret.optional(),
-});
+export const valkeyExternalSettings = z
+  .strictObject({
+    host: z.string().min(1, { error: "must be the server's host name or address" }),
+    port: port.default(6379),
+    tls: z.boolean().default(false),
+    adminUser: z.string().min(1).default("default"),
+    adminPassword: secretString,
+    /** Password of the operator-managed application user (named by valkey.appUser); shared mode only. */
+    appPassword: connectionStringSafeSecret.optional(),
+  })
+  // A host the StackExchange.Redis connection string can carry (connections.ts).
+  .superRefine(refinedBy((external) => externalHostProblems(external.host)));
 export type ValkeyExternalSettings = z.infer<typeof valkeyExternalSettings>;

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { buildLayout } from "../../components/postgres/layout";
+import { buildLayout } from "../../components/postgres/model";
 import { loginCommandLine, PSQL_MISSING_MESSAGE } from "../../components/postgres/loginCommand";
 import { postgresSettings } from "../../components/postgres/settings";
 

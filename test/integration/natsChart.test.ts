@@ -8,7 +8,7 @@ import {
   ROUTE_BCRYPT_KEY,
   ROUTE_PASSWORD_KEY,
 } from "../../components/nats/chartValues";
-import { natsAppUserSpecs } from "../../components/nats/permissions";
+import { natsAppUserSpecs } from "../../components/nats/model";
 import { natsKubernetesSettings, natsSettings, type NatsSettings } from "../../components/nats/settings";
 import { serverBinaryOrSkip, waitUntil } from "../support/servers";
 import { FIXTURES, fixtureFor } from "./natsFixtures";

@@ -4,8 +4,13 @@ import { request } from "node:http";
 import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { connect, type ConnectionOptions, type NatsConnection } from "nats";
-import { ADMIN_USER, renderNatsServerConf, type NatsTlsFiles, type NatsUserEntry } from "../../components/nats/config";
-import { natsAppUserSpecs } from "../../components/nats/permissions";
+import {
+  ADMIN_USER,
+  renderNatsServerConf,
+  type NatsTlsFiles,
+  type NatsUserEntry,
+} from "../../components/nats/renderConf";
+import { natsAppUserSpecs } from "../../components/nats/model";
 import type { NatsSettings } from "../../components/nats/settings";
 import { freePort, tempDir, waitUntil } from "../support/servers";
 import { fixtureFor } from "./natsFixtures";

@@ -4,7 +4,7 @@ import { createConnection } from "node:net";
 import { join } from "node:path";
 import { StringCodec, type NatsConnection } from "nats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TLS_HANDSHAKE_TIMEOUT_SECONDS, type NatsTlsFiles } from "../../components/nats/config";
+import { TLS_HANDSHAKE_TIMEOUT_SECONDS, type NatsTlsFiles } from "../../components/nats/renderConf";
 import { DOCKER_TLS_FILES, TLS_DIR, dockerHealthcheckTest } from "../../components/nats/docker";
 import { natsSettings } from "../../components/nats/settings";
 import { findBinary, serverBinaryOrSkip, tempDir } from "../support/servers";

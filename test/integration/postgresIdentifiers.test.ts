@@ -2,10 +2,10 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { INT4_MAX } from "../../components/postgres/identifiers";
-import { buildLayout } from "../../components/postgres/layout";
+import { buildLayout } from "../../components/postgres/model";
 import { stableScramVerifier } from "../../components/postgres/scram";
 import { postgresSettings } from "../../components/postgres/settings";
-import { quoteIdent, renderLayoutSql } from "../../components/postgres/sql";
+import { quoteIdent, renderLayoutSql } from "../../components/postgres/renderSql";
 import { serverBinaryOrSkip, tempDir } from "../support/servers";
 import { postgresServerBinariesOrSkip, PostgresTestServer } from "./postgresServer";
 

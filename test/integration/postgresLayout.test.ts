@@ -4,11 +4,11 @@ import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Client } from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { buildLayout, type PostgresLayout, type RoleSpec } from "../../components/postgres/layout";
+import { buildLayout, type PostgresLayout, type RoleSpec } from "../../components/postgres/model";
 import { envNameFor, layoutJobCommand } from "../../components/postgres/layoutJob";
 import { stableScramVerifier } from "../../components/postgres/scram";
 import { postgresSettings } from "../../components/postgres/settings";
-import { renderLayoutSql, scriptVariables } from "../../components/postgres/sql";
+import { renderLayoutSql, scriptVariables } from "../../components/postgres/renderSql";
 import { serverBinaryOrSkip, tempDir } from "../support/servers";
 import { postgresServerBinariesOrSkip, PostgresTestServer } from "./postgresServer";
 

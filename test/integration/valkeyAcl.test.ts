@@ -3,7 +3,7 @@ import { readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type Valkey from "iovalkey";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appAclUsers, HEALTHCHECK_ACL_USER } from "../../components/valkey/acl";
+import { appAclUsers, HEALTHCHECK_ACL_USER } from "../../components/valkey/model";
 import { healthcheckShellCommand } from "../../components/valkey/docker";
 import { valkeySettings } from "../../components/valkey/settings";
 import { serverBinaryOrSkip } from "../support/servers";

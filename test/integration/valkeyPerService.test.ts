@@ -1,6 +1,6 @@
 import type Valkey from "iovalkey";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appAclUsers } from "../../components/valkey/acl";
+import { appAclUsers } from "../../components/valkey/model";
 import { valkeySettings } from "../../components/valkey/settings";
 import { serverBinaryOrSkip } from "../support/servers";
 import { startValkeyServer, type ValkeyTestServer } from "./valkeyServer";

@@ -2,8 +2,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { openSync, closeSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Valkey from "iovalkey";
-import { renderAclFile, serverAclUsers, sha256Hex, type AclUser } from "../../components/valkey/acl";
-import { renderValkeyConf } from "../../components/valkey/conf";
+import { serverAclUsers, type AclUser } from "../../components/valkey/model";
+import { renderAclFile, sha256Hex } from "../../components/valkey/renderAcl";
+import { renderValkeyConf } from "../../components/valkey/renderConf";
 import type { ValkeySettings } from "../../components/valkey/settings";
 import { freePort, tempDir, waitUntil } from "../support/servers";
 

@@ -460,3 +460,16 @@ describe("every Valkey mistake in a config is reported, not just the first", () 
     ).not.toThrow();
   });
 });
+
+describe("a block's own rules run only on values its schema accepted", () => {
+  it("reports a malformed image or engine version once, not again as a chart or ElastiCache problem", () => {
+    expect(
+      problemsOf({ profile: "kubernetes", kubernetes: { runsInCluster: true, valkey: { image: "Not An Image" } } }),
+    ).toEqual([
+      `${NS}:kubernetes.valkey.image: must be an image reference: [registry/]repository[:tag][@sha256:<64 hex digits>], lowercase`,
+    ]);
+    expect(
+      problemsOf({ profile: "aws", aws: { ...awsNetwork, valkey: { engineVersion: "eight", nodes: 1 } } }),
+    ).toEqual([`${NS}:aws.valkey.engineVersion: must be an ElastiCache engine version such as "8.1" (major.minor)`]);
+  });
+});

@@ -6,8 +6,8 @@ import {
   natsAuthConfig,
   renderNatsServerConf,
   SYSTEM_ACCOUNT,
-} from "../../components/nats/config";
-import { natsAppUserSpecs } from "../../components/nats/permissions";
+} from "../../components/nats/renderConf";
+import { natsAppUserSpecs } from "../../components/nats/model";
 import { confEnv, confRaw, confString, renderConfText, toChartMerge } from "../../components/nats/syntax";
 
 const HASH_A = `$2a$10$${"A".repeat(53)}`;

@@ -6,7 +6,7 @@ import {
   natsServices,
   servicePermissions,
   streamApiPublishSubjects,
-} from "../../components/nats/permissions";
+} from "../../components/nats/model";
 
 /** NATS subject matching: `*` is one token, `>` one or more trailing tokens. */
 function matches(pattern: string, subject: string): boolean {

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeEach, describe, expect, it } from "vitest";
 import { NatsAppUsers } from "../../components/nats/appUsers";
 import { CHART_TLS_DIR } from "../../components/nats/chartValues";
-import { natsTlsConfig, renderNatsServerConf, type NatsServerConfInput } from "../../components/nats/config";
+import { natsTlsConfig, renderNatsServerConf, type NatsServerConfInput } from "../../components/nats/renderConf";
 import { natsExternalConnections, natsServiceConnections } from "../../components/nats/connections";
 import { CONF_PATH, NatsDockerServer, STORE_DIR, TLS_DIR } from "../../components/nats/docker";
 import { NatsKubernetesServer } from "../../components/nats/kubernetes";

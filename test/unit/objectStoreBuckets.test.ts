@@ -3,7 +3,7 @@ import { Buckets } from "../../components/objectStore/buckets";
 import { ObjectStoreDockerServer } from "../../components/objectStore/docker";
 import { BUCKET_ROLES } from "../../components/catalog";
 import { fullBucketNames } from "../../components/objectStore/bucketNames";
-import { servicePolicyIdentity, type PolicyDocument } from "../../components/objectStore/policies";
+import { servicePolicyIdentity, type PolicyDocument } from "../../components/objectStore/renderPolicies";
 import {
   objectStoreAwsSettings,
   objectStoreDockerSettings,

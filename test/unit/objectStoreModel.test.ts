@@ -6,13 +6,13 @@ import {
   resolveAwsEncryption,
   type BucketPlan,
   type LayoutInput,
-} from "../../components/objectStore/layout";
+} from "../../components/objectStore/model";
 import {
   OBJECT_LOCK_ACTIONS,
   serviceAccessPolicy,
   tlsOnlyBucketPolicy,
   type PolicyStatement,
-} from "../../components/objectStore/policies";
+} from "../../components/objectStore/renderPolicies";
 import {
   objectStoreAwsSettings,
   objectStoreExternalSettings,

@@ -7,7 +7,7 @@ import { loginCommandLine, PSQL_MISSING_MESSAGE } from "../../components/postgre
 import { PROVIDER_HASHED_PASSWORD_PREFIX } from "../../components/postgres/providerFacts";
 import { stableScramVerifier } from "../../components/postgres/scram";
 import { postgresDockerSettings, postgresSettings } from "../../components/postgres/settings";
-import { renderLoginRoleSql } from "../../components/postgres/sql";
+import { renderLoginRoleSql } from "../../components/postgres/renderSql";
 import {
   assertUniqueUrns,
   findResource,

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { appSchemaOf } from "../../components/catalog";
-import { buildLayout } from "../../components/postgres/layout";
+import { buildLayout } from "../../components/postgres/model";
 import { SettingsError } from "../../components/settingsProblem";
 import { postgresSettings } from "../../components/postgres/settings";
 import { parseStackConfig } from "../../profiles/config";

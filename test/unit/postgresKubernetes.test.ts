@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { PostgresKubernetesServer } from "../../components/postgres/kubernetes";
-import { buildLayout } from "../../components/postgres/layout";
+import { buildLayout } from "../../components/postgres/model";
 import {
   layoutJobSuffix,
   layoutJobTimeout,
@@ -9,7 +9,7 @@ import {
 } from "../../components/postgres/layoutJob";
 import { credentialFingerprint, type RotationTokens } from "../../components/rotation";
 import { postgresKubernetesSettings, postgresSettings } from "../../components/postgres/settings";
-import { renderLayoutSql, scriptHash } from "../../components/postgres/sql";
+import { renderLayoutSql, scriptHash } from "../../components/postgres/renderSql";
 import {
   assertUniqueUrns,
   findResource,

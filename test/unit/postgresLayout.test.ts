@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CORE_SERVICE_IDS } from "../../components/catalog";
-import { buildLayout, postgresLayoutProblems, rolesWithoutAccess } from "../../components/postgres/layout";
+import { buildLayout, postgresLayoutProblems, rolesWithoutAccess } from "../../components/postgres/model";
 import { SettingsError } from "../../components/settingsProblem";
 import {
   postgresAwsSettings,

@@ -2,9 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeEach, describe, expect, it } from "vitest";
 import { PostgresDatabase } from "../../components/postgres/database";
 import { postgresExternalServer } from "../../components/postgres/external";
-import { buildLayout } from "../../components/postgres/layout";
+import { buildLayout } from "../../components/postgres/model";
 import { postgresSettings, type PostgresSettings } from "../../components/postgres/settings";
-import { renderLayoutSql } from "../../components/postgres/sql";
+import { renderLayoutSql } from "../../components/postgres/renderSql";
 import { resetRecorder, settled, unwrapSecrets, type RecordedResource } from "../harness";
 
 /**

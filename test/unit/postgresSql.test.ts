@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { npgsqlConnectionString } from "../../components/postgres/connections";
-import { buildLayout } from "../../components/postgres/layout";
+import { buildLayout } from "../../components/postgres/model";
 import { envNameFor, layoutJobCommand } from "../../components/postgres/layoutJob";
 import { scramSha256Verifier, stableScramVerifier } from "../../components/postgres/scram";
 import { postgresSettings } from "../../components/postgres/settings";
@@ -12,7 +12,7 @@ import {
   renderLoginRoleSql,
   scriptHash,
   scriptVariables,
-} from "../../components/postgres/sql";
+} from "../../components/postgres/renderSql";
 
 const layout = buildLayout(
   postgresSettings.parse({

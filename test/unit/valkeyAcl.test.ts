@@ -5,18 +5,20 @@ import {
   APP_COMMAND_RULES,
   appAclUserProblems,
   appAclUsers,
-  chartPermissions,
   DISABLED_DEFAULT_USER,
   duplicateUserProblems,
-  elastiCacheAccessString,
   HEALTHCHECK_ACL_USER,
   operatorManagedUserProblems,
+  serverAclUsers,
+  type ValkeyServerKind,
+} from "../../components/valkey/model";
+import {
+  chartPermissions,
+  elastiCacheAccessString,
   renderAclFile,
   renderAclLine,
-  serverAclUsers,
   sha256Hex,
-  type ValkeyServerKind,
-} from "../../components/valkey/acl";
+} from "../../components/valkey/renderAcl";
 import { SettingsError } from "../../components/settingsProblem";
 import { valkeySettings } from "../../components/valkey/settings";
 

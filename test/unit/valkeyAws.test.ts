@@ -3,7 +3,7 @@ import type { AwsPlatform } from "../../components/platform";
 import { ValkeyAppUsers } from "../../components/valkey/appUsers";
 import { ValkeyElastiCache } from "../../components/valkey/aws";
 import { valkeyServiceConnections } from "../../components/valkey/connections";
-import { elastiCacheProblems } from "../../components/valkey/elasticache";
+import { blockProblems } from "../support/blockProblems";
 import { valkeyAwsSettings, valkeySettings } from "../../components/valkey/settings";
 import { settingsKey } from "../../components/settingsProblem";
 import {
@@ -45,9 +45,9 @@ function build(settingsInput: object = {}, awsInput: object = {}, platform: AwsP
   return { server, connections: valkeyServiceConnections(server, appUsers) };
 }
 
-/** What the loader refuses for an aws.valkey block (elastiCacheProblems), as `key: message` lines relative to it. */
+/** What the aws.valkey schema refuses (elastiCacheProblems among its rules), as `key: message` lines relative to it. */
 function awsBlockProblems(input: object): string[] {
-  return elastiCacheProblems(valkeyAwsSettings.parse(input)).map((p) => `${settingsKey(p.path)}: ${p.message}`);
+  return blockProblems(valkeyAwsSettings, input).map((p) => `${settingsKey(p.path)}: ${p.message}`);
 }
 
 const RG = "aws:elasticache/replicationGroup:ReplicationGroup";

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { adminAclUser, appAclUsers, DISABLED_DEFAULT_USER, REPLICATION_ACL_USER } from "../../components/valkey/acl";
-import { chartImage, valkeyChartProblems, valkeyChartValues } from "../../components/valkey/chartValues";
-import { renderChartValkeyConf, renderValkeyConf } from "../../components/valkey/conf";
+import { adminAclUser, appAclUsers, DISABLED_DEFAULT_USER, REPLICATION_ACL_USER } from "../../components/valkey/model";
+import { chartImage, valkeyChartValues } from "../../components/valkey/chartValues";
+import { blockProblems } from "../support/blockProblems";
+import { renderChartValkeyConf, renderValkeyConf } from "../../components/valkey/renderConf";
 import {
   elastiCacheId,
   elastiCacheParameters,
@@ -213,7 +214,7 @@ describe("valkey chart values", () => {
   });
 
   it("refuses minReplicasToWrite the replicas cannot satisfy", () => {
-    const problems = (input: object) => valkeyChartProblems(valkeyKubernetesSettings.parse(input));
+    const problems = (input: object) => blockProblems(valkeyKubernetesSettings, input);
     expect(problems({ minReplicasToWrite: 1 })).toEqual([
       { path: ["minReplicasToWrite"], message: expect.stringMatching(/needs kubernetes.valkey.replicas >= 1/) },
     ]);

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { operatorManagedUserProblems, sha256Hex } from "../../components/valkey/acl";
+import { operatorManagedUserProblems } from "../../components/valkey/model";
+import { sha256Hex } from "../../components/valkey/renderAcl";
 import { ValkeyAppUsers } from "../../components/valkey/appUsers";
 import {
   externalHostProblems,

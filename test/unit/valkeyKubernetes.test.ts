@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { ValkeyAppUsers } from "../../components/valkey/appUsers";
 import { settingsKey } from "../../components/settingsProblem";
-import { valkeyChartProblems } from "../../components/valkey/chartValues";
+import { blockProblems } from "../support/blockProblems";
 import { valkeyServiceConnections } from "../../components/valkey/connections";
 import { ValkeyKubernetesServer } from "../../components/valkey/kubernetes";
 import { valkeyKubernetesSettings, valkeySettings } from "../../components/valkey/settings";
@@ -125,8 +125,8 @@ describe("ValkeyKubernetesServer", () => {
 
   it("refuses every chart problem at once: an image without a tag and an unreachable write quorum", () => {
     const digest = `@sha256:${"a".repeat(64)}`;
-    const k = valkeyKubernetesSettings.parse({ image: `valkey/valkey${digest}`, replicas: 1, minReplicasToWrite: 2 });
-    expect(valkeyChartProblems(k).map((p) => `${settingsKey(p.path)}: ${p.message}`)).toEqual([
+    const k = { image: `valkey/valkey${digest}`, replicas: 1, minReplicasToWrite: 2 };
+    expect(blockProblems(valkeyKubernetesSettings, k).map((p) => `${settingsKey(p.path)}: ${p.message}`)).toEqual([
       `image: "valkey/valkey${digest}" needs a tag (repository:tag or repository:tag@sha256:<digest>): the valkey chart renders repository:tag`,
       "minReplicasToWrite: 2 exceeds kubernetes.valkey.replicas (1): the primary would refuse every write; allowed: 0-1",
     ]);

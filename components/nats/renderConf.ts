@@ -1,4 +1,4 @@
-import type { NatsPermissions } from "./permissions";
+import type { NatsPermissions } from "./model";
 import { NATS_SIZE_PATTERN } from "./sizes";
 import { confRaw, renderConfText, type ConfObject, type ConfRaw, type ConfValue } from "./syntax";
 

@@ -68,6 +68,8 @@ export function renderValkeyConf(options: ValkeyConfOptions): string {
       ]
     : [`port ${options.port}`];
   return [
+    // The file's old name stays in this line: a new text would change every uploaded valkey.conf, and so replace
+    // every Valkey container, for a comment.
     "# Rendered by stellaops-infra (components/valkey/conf.ts); edit the stack config, not this file.",
     `bind ${options.bind.join(" ")}`,
     ...network,

@@ -6,7 +6,7 @@ import type { PostgresSettings } from "./settings";
 /**
  * The PostgreSQL layout as plain data, built from the catalog and the settings: databases, one LOGIN role per
  * service owning its schemas (and their `_app` helper schemas), and the few grants that cross those lines.
- * Pure: both renderings (Pulumi resources in database.ts, the psql script in sql.ts) read only this.
+ * Pure: both renderings (Pulumi resources in database.ts, the psql script in renderSql.ts) read only this.
  * No tables: StellaOps's services migrate their own schemas.
  */
 

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { rolesWithoutAccess, type PostgresLayout, type RoleSpec, type SchemaSpec } from "./layout";
+import { rolesWithoutAccess, type PostgresLayout, type RoleSpec, type SchemaSpec } from "./model";
 
 /**
  * The layout as one idempotent psql script, for places the Pulumi provider cannot reach (the Kubernetes layout
