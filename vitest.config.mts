@@ -13,6 +13,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // One module registry per worker, not per file: every file imports @pulumi/pulumi, the provider SDKs and the
+    // program (seconds each), and the plans reset the mocks, config and recorder they use before each run.
+    isolate: false,
     // Vitest's default is one worker fewer than the cores: a single worker on a 2-core machine. The main process
     // only schedules and reports, so every core runs a test file.
     maxWorkers: availableParallelism(),
