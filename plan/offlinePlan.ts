@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { installMocks, recorder, type ComputedOutputs } from "./engine/mocks";
-import { assertUniqueUrns, redactSecrets, settle, unwrapSecrets, type RecordedOptions } from "./engine/recorder";
+import { assertUniqueUrns, redactSecrets, settle, unwrapSecrets, type RecordedResource } from "./engine/recorder";
 import { PROJECT_ROOT, readStackConfig } from "./stackFiles";
 import { markUnknowns, UNKNOWN } from "./unknown";
 
@@ -14,18 +14,9 @@ import { markUnknowns, UNKNOWN } from "./unknown";
  *     inputs, options }], outputs }
  */
 
-export interface PlanResource {
-  urn: string;
-  type: string;
-  name: string;
-  custom: boolean;
-  parent: string | null;
-  provider: string | null;
-  dependencies: string[];
-  /** Per input, the resources whose outputs it reads (absent in plans made before the field existed). */
-  propertyDependencies?: Record<string, string[]>;
+/** A recorded resource as the reviewer sees it: the same fields, inputs with "[secret]" and "[unknown]" markers. */
+export interface PlanResource extends Omit<RecordedResource, "inputs"> {
   inputs: Record<string, unknown>;
-  options: RecordedOptions;
 }
 
 export interface PlanDocument {
